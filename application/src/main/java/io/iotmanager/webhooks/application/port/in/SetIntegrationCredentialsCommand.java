@@ -1,0 +1,17 @@
+package io.iotmanager.webhooks.application.port.in;
+
+import io.iotmanager.webhooks.domain.Credentials;
+import io.iotmanager.webhooks.domain.DomainValidationException;
+import java.util.UUID;
+
+/** Replace the credentials of an integration. */
+public record SetIntegrationCredentialsCommand(String tenantId, UUID integrationId, Credentials credentials) {
+  public SetIntegrationCredentialsCommand {
+    if (tenantId == null || integrationId == null) {
+      throw new DomainValidationException("tenant and integration id are required");
+    }
+    if (credentials == null) {
+      throw new DomainValidationException("credentials: cannot be blank");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.iotmanager.webhooks.application.port.out;
+
+import io.iotmanager.webhooks.domain.Attempt;
+import io.iotmanager.webhooks.domain.DeliveryOutcome;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The events log with each event's delivery state. Every failed future carries
+ * {@code ApplicationException.StoreUnavailable}: nothing was acknowledged.
+ */
+public interface EventRepository {
+  /**
+   * Stores new events with their pending deliveries in one batched write, claimed at birth by
+   * {@code leaseOwner} until {@code leaseUntil}. Either all are stored or the future fails.
+   */
+  Future<Void> insertAll(List<EventRecord> events, String leaseOwner, Instant leaseUntil);
+
+  /** A page of a tenant's events, newest first; {@code integrationId} keeps those with a delivery to it. */
+  Future<List<EventRecord>> find(String tenantId, int skip, int limit, Optional<UUID> integrationId);
+
+  Future<Optional<EventRecord>> findById(String tenantId, UUID id);
+
+  Future<Void> deleteTenant(String tenantId);
+
+  /**
+   * Claims up to {@code limit} events that are due ({@code due_at <= now}) and not leased by a live
+   * instance (no lease, or one that expired before {@code now}), with a conditional batch update, so two
+   * instances never claim the same event; returns those this owner now holds until {@code leaseUntil}.
+   */
+  Future<List<EventRecord>> claimDue(String owner, Instant now, Instant leaseUntil, int limit);
+
+  /**
+   * Applies delivery outcomes in one batched write. An automatic outcome applies only while its lease
+   * owner still holds the event (otherwise another instance took it over and the outcome is dropped);
+   * a manual one applies to the deliveries it names.
+   */
+  Future<Void> recordOutcomes(List<DeliveryOutcome> outcomes);
+
+  /** Every attempt recorded for an event of the tenant; empty when there is no such event. */
+  Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId);
+}

@@ -1,0 +1,32 @@
+package io.iotmanager.webhooks.application.port.out;
+
+import io.iotmanager.webhooks.domain.Credentials;
+import io.iotmanager.webhooks.domain.Integration;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Stored integrations, always scoped to a tenant. Every failed future carries
+ * {@code ApplicationException.StoreUnavailable} when the store fails, unless a method says otherwise.
+ */
+public interface IntegrationRepository {
+  /**
+   * Stores a new integration unless the tenant already has {@code maxPerTenant}; then fails with
+   * {@code ApplicationException.Conflict("integration already exists")}.
+   */
+  Future<Void> insert(Integration integration, int maxPerTenant);
+
+  Future<List<Integration>> findByTenant(String tenantId);
+
+  Future<Optional<Integration>> findById(String tenantId, UUID id);
+
+  /** Succeeds with false when the tenant has no such integration. */
+  Future<Boolean> updateCredentials(String tenantId, UUID id, Credentials credentials);
+
+  /** Succeeds with false when the tenant has no such integration. */
+  Future<Boolean> delete(String tenantId, UUID id);
+
+  Future<Void> deleteTenant(String tenantId);
+}

@@ -1,0 +1,18 @@
+package io.iotmanager.webhooks.application.port.out;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One POST of a webhook body.
+ *
+ * @param headers the headers to send besides {@code Content-Type} (signatures, webhook-id, user agent)
+ * @param checkAddress refuse to dial a reserved address (API.md A6), checked on the address dialled
+ */
+public record WebhookRequest(URI url, byte[] body, Map<String, String> headers, Duration timeout,
+    boolean checkAddress) {
+  public WebhookRequest {
+    headers = Map.copyOf(headers);
+  }
+}

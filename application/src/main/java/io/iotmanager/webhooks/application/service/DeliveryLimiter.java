@@ -1,0 +1,120 @@
+package io.iotmanager.webhooks.application.service;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Bounds attempts in flight, in all and per destination host, so one slow receiver holds at most its
+ * own share: a task first waits for a permit of its host, then for a global one.
+ */
+final class DeliveryLimiter {
+  private final int maxGlobal;
+  private final int maxPerHost;
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private final ArrayDeque<Runnable> globalWaiting = new ArrayDeque<>();
+  private int globalActive;
+
+  DeliveryLimiter(int maxGlobal, int maxPerHost) {
+    this.maxGlobal = maxGlobal;
+    this.maxPerHost = maxPerHost;
+  }
+
+  private static final class Lane {
+    int active;
+    final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  }
+
+  /** Runs {@code task} when permits allow; its future completes the returned one. */
+  <T> Future<T> run(String host, Supplier<Future<T>> task) {
+    Promise<T> result = Promise.promise();
+    Runnable withGlobal = () -> acquireGlobal(() -> {
+      Future<T> f;
+      try {
+        f = task.get();
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(ar -> {
+        releaseGlobal();
+        releaseHost(host);
+        result.handle(ar);
+      });
+    });
+    acquireHost(host, withGlobal);
+    return result.future();
+  }
+
+  private void acquireHost(String host, Runnable then) {
+    boolean now;
+    synchronized (this) {
+      Lane lane = lanes.computeIfAbsent(host, h -> new Lane());
+      now = lane.active < maxPerHost;
+      if (now) {
+        lane.active++;
+      } else {
+        lane.waiting.add(then);
+      }
+    }
+    if (now) {
+      then.run();
+    }
+  }
+
+  private void releaseHost(String host) {
+    Runnable next;
+    synchronized (this) {
+      Lane lane = lanes.get(host);
+      next = lane.waiting.poll();
+      if (next == null) {
+        lane.active--;
+        if (lane.active == 0) {
+          lanes.remove(host);
+        }
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  private void acquireGlobal(Runnable then) {
+    boolean now;
+    synchronized (this) {
+      now = globalActive < maxGlobal;
+      if (now) {
+        globalActive++;
+      } else {
+        globalWaiting.add(then);
+      }
+    }
+    if (now) {
+      then.run();
+    }
+  }
+
+  private void releaseGlobal() {
+    Runnable next;
+    synchronized (this) {
+      next = globalWaiting.poll();
+      if (next == null) {
+        globalActive--;
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  /** Attempts running or waiting for a permit. */
+  synchronized int queued() {
+    int n = globalActive + globalWaiting.size();
+    for (Lane lane : lanes.values()) {
+      n += lane.waiting.size();
+    }
+    return n;
+  }
+}

@@ -1,0 +1,73 @@
+package io.iotmanager.webhooks.application.service;
+
+import io.iotmanager.webhooks.application.port.in.DeviceEventData;
+import io.iotmanager.webhooks.application.port.in.RecordDeviceEventsCommand;
+import io.iotmanager.webhooks.application.port.in.RecordDeviceEventsUseCase;
+import io.iotmanager.webhooks.application.port.out.DeliveryQueue;
+import io.iotmanager.webhooks.application.port.out.EventRepository;
+import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
+import io.iotmanager.webhooks.domain.DeliveryStatus;
+import io.iotmanager.webhooks.domain.Event;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.iotmanager.webhooks.domain.Integration;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import io.vertx.core.Future;
+
+/**
+ * Durable intake (API.md B1): stores the events of one call, each with one pending delivery per
+ * webhook integration of the tenant, in one batched write claimed at birth by this instance, then
+ * hands them to the dispatcher. A tenant without integrations costs no write.
+ */
+public final class RecordDeviceEventsService implements RecordDeviceEventsUseCase {
+  private final IntegrationRepository integrations;
+  private final EventRepository events;
+  private final DeliveryQueue queue;
+  private final Clock clock;
+  private final Supplier<UUID> ids;
+  private final String instanceId;
+  private final Duration lease;
+
+  public RecordDeviceEventsService(IntegrationRepository integrations, EventRepository events, DeliveryQueue queue,
+      Clock clock, Supplier<UUID> ids, String instanceId, Duration lease) {
+    this.integrations = integrations;
+    this.events = events;
+    this.queue = queue;
+    this.clock = clock;
+    this.ids = ids;
+    this.instanceId = instanceId;
+    this.lease = lease;
+  }
+
+  @Override
+  public Future<Integer> recordDeviceEvents(RecordDeviceEventsCommand command) {
+    if (command.devices().isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return integrations.findByTenant(command.tenantId()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      Instant now = clock.instant();
+      List<EventRecord> records = new ArrayList<>(command.devices().size());
+      for (DeviceEventData device : command.devices()) {
+        Event event = Event.create(ids.get(), command.tenantId(), command.type(), device.deviceId(), device.data(),
+            now);
+        List<DeliveryStatus> deliveries = found.stream()
+            .filter(Integration::isWebhook)
+            .map(i -> DeliveryStatus.pending(i.id(), now))
+            .toList();
+        records.add(new EventRecord(event, deliveries));
+      }
+      return events.insertAll(records, instanceId, now.plus(lease)).map(stored -> {
+        queue.submit(records);
+        return records.size();
+      });
+    });
+  }
+}
