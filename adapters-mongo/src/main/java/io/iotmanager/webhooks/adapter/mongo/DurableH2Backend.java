@@ -1,0 +1,281 @@
+package io.iotmanager.webhooks.adapter.mongo;
+
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import de.bwaldvogel.mongo.wire.message.MongoQuery;
+import io.netty.channel.Channel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mongo-java-server H2 backend made durable: every command that changed the store is committed to
+ * the MVStore file <em>before</em> its reply is written, so a {@code kill -9} never loses an acknowledged
+ * write.
+ *
+ * <p>Why: the stock {@code H2Backend(String file)} leaves commits to MVStore's background writer (about
+ * once a second, after the reply), which lost 398 of 3,655 acknowledged writes over five kills.
+ *
+ * <p>How:
+ * <ul>
+ *   <li>The MVStore is opened with auto-commit disabled, so there is no background writer at all; a
+ *       commit writes the chunk synchronously on the calling thread.</li>
+ *   <li>Every entry point of the wire handler ({@link #handleMessage} for OP_MSG, which delegates to
+ *       {@link #handleCommand}; {@link #handleCommand} for OP_QUERY commands; {@link #handleQuery} for
+ *       legacy queries) runs under the <em>read</em> lock of a {@link ReentrantReadWriteLock}; commands
+ *       therefore still run concurrently with each other, as in the stock backend.</li>
+ *   <li>When the command finished and the store has unsaved changes, the command takes a ticket
+ *       (still under the read lock), releases the read lock, and commits under the <em>write</em> lock.
+ *       Holding the write lock means no command is half-way through, so a commit never captures a
+ *       half-applied command (a document without its unique-index entry, say). The read lock cannot be
+ *       upgraded in place, hence release-then-acquire.</li>
+ *   <li>Group commit: a commit covers every ticket handed out before it started; a command whose ticket
+ *       was covered by someone else's commit returns without committing again.</li>
+ *   <li>Read-only commands leave no unsaved changes, take no ticket, and never wait for the write lock.</li>
+ * </ul>
+ *
+ * <p>Space: the retention time is 0 so chunks freed by a commit are reusable at once, and a compaction
+ * pass ({@link MVStore#compact(int, int)}, then a commit) runs about once a second under the write lock;
+ * without both the file grows by about 20 KB per commit.
+ *
+ * <p>Threads: nothing here ever interrupts a thread that touches the store (MVStore's {@code FileChannel}
+ * is interruptible; an interrupt closes the file for everyone). The compactor is stopped with
+ * {@code shutdown()} + {@code awaitTermination}, never {@code shutdownNow()}.
+ *
+ * <p>All methods block on file I/O; none may run on a Vert.x event loop.
+ */
+final class DurableH2Backend extends H2Backend {
+
+    private static final Logger log = LoggerFactory.getLogger(DurableH2Backend.class);
+
+    /** Chunks whose live fill rate is at or below this are rewritten by a compaction pass. */
+    static final int COMPACTION_TARGET_FILL_RATE = 80;
+    /** Upper bound of live bytes one compaction pass rewrites, which bounds how long it holds the write lock. */
+    static final int COMPACTION_WRITE_LIMIT_BYTES = 2 * 1024 * 1024;
+    static final Duration COMPACTION_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration COMPACTOR_STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MVStore store;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Ticket counter: incremented (under the read lock) by each command that left unsaved changes. */
+    private final AtomicLong tickets = new AtomicLong();
+    /** Every ticket up to this value is on disk. Written only under the write lock. */
+    private volatile long committedThrough;
+    private final ScheduledExecutorService compactor;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DurableH2Backend(MVStore store, Clock clock) {
+        super(store, clock);
+        this.store = store;
+        this.compactor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "embedded-mongo-compactor");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens (or creates) the single store file and starts the compactor.
+     *
+     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened, for example because another
+     *         process holds its lock (error code {@code DataUtils.ERROR_FILE_LOCKED})
+     */
+    static DurableH2Backend open(Path file) {
+        MVStore store = new MVStore.Builder()
+                .fileName(file.toString())
+                .autoCommitDisabled()
+                .open();
+        DurableH2Backend backend;
+        try {
+            store.setRetentionTime(0);
+            backend = new DurableH2Backend(store, Clock.systemUTC());
+            // re-opening the existing databases may have touched the store
+            store.commit();
+        } catch (RuntimeException | Error e) {
+            store.closeImmediately();
+            throw e;
+        }
+        long intervalMillis = COMPACTION_INTERVAL.toMillis();
+        backend.compactor.scheduleWithFixedDelay(backend::compactOnce, intervalMillis, intervalMillis,
+                TimeUnit.MILLISECONDS);
+        return backend;
+    }
+
+    @Override
+    public Document handleMessage(MongoMessage message) {
+        return durably(() -> super.handleMessage(message));
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        return durably(() -> super.handleCommand(channel, databaseName, command, query));
+    }
+
+    @Override
+    public QueryResult handleQuery(MongoQuery query) {
+        return durably(() -> super.handleQuery(query));
+    }
+
+    @Override
+    public void dropDatabase(String databaseName) {
+        durably(() -> {
+            super.dropDatabase(databaseName);
+            return null;
+        });
+    }
+
+    /**
+     * Runs one command under the read lock and, if it left unsaved changes, commits them before
+     * returning, so the reply (written by the caller after this returns) is never ahead of the file.
+     * A failed command is committed too: it may have applied part of its writes (an ordered
+     * {@code insertMany} stopping at a duplicate key), and its error reply reports them.
+     */
+    private <T> T durably(Supplier<T> command) {
+        if (lock.getReadHoldCount() > 0) {
+            // nested entry (handleMessage -> handleCommand): the outermost call commits; taking the write
+            // lock here while holding the read lock would deadlock
+            return command.get();
+        }
+        T result;
+        long ticket;
+        lock.readLock().lock();
+        try {
+            result = command.get();
+        } catch (RuntimeException | Error failure) {
+            ticket = ticketIfChanged();
+            lock.readLock().unlock();
+            try {
+                commitThrough(ticket);
+            } catch (RuntimeException | Error commitFailure) {
+                failure.addSuppressed(commitFailure);
+            }
+            throw failure;
+        }
+        ticket = ticketIfChanged();
+        lock.readLock().unlock();
+        commitThrough(ticket);
+        return result;
+    }
+
+    /** Called under the read lock, so no commit runs concurrently and the check is exact. */
+    private long ticketIfChanged() {
+        return !store.isClosed() && store.hasUnsavedChanges() ? tickets.incrementAndGet() : 0;
+    }
+
+    private void commitThrough(long ticket) {
+        if (ticket == 0 || committedThrough >= ticket) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            if (committedThrough >= ticket) {
+                return; // a commit that started after this command finished has covered it
+            }
+            // no command holds the read lock: every ticket handed out so far belongs to a finished command
+            long covered = tickets.get();
+            store.commit();
+            committedThrough = covered;
+        } catch (RuntimeException | Error e) {
+            log.error("Commit of the embedded MongoDB store failed; the write is not durable", e);
+            throw e;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * One compaction pass: rewrite the live pages of sparsely filled chunks and commit, so the emptied
+     * chunks are freed (retention time 0) and their space is reused by later commits. Runs under the
+     * write lock, because the commit must not capture a half-applied command.
+     */
+    private void compactOnce() {
+        lock.writeLock().lock();
+        try {
+            if (store.isClosed()) {
+                return;
+            }
+            if (store.compact(COMPACTION_TARGET_FILL_RATE, COMPACTION_WRITE_LIMIT_BYTES)) {
+                store.commit();
+            }
+        } catch (RuntimeException e) {
+            // never let an exception cancel the periodic task
+            log.warn("Compaction of the embedded MongoDB store failed", e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Size of the store file in bytes (0 once closed). */
+    long fileSize() {
+        lock.readLock().lock();
+        try {
+            return store.isClosed() ? 0 : store.getFileStore().size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Stops the compactor (waiting for a running pass, never interrupting it), commits what is left and
+     * closes the store. Idempotent. Called by {@code MongoServer.shutdown()} after its worker threads have
+     * stopped.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // an interrupt flag on this thread would make the FileChannel close itself mid-write
+        boolean interrupted = Thread.interrupted();
+        try {
+            compactor.shutdown();
+            interrupted |= awaitCompactorTermination();
+            lock.writeLock().lock();
+            try {
+                if (!store.isClosed()) {
+                    store.commit();
+                }
+                super.close();
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits for the compactor to finish; returns whether this thread was interrupted while waiting. */
+    private boolean awaitCompactorTermination() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + COMPACTOR_STOP_TIMEOUT.toNanos();
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            try {
+                if (compactor.awaitTermination(Math.max(remaining, 0), TimeUnit.NANOSECONDS)) {
+                    return interrupted;
+                }
+                if (remaining <= 0) {
+                    // the pass holds the write lock, so close() below waits for it anyway
+                    log.warn("Compactor of the embedded MongoDB store still running after {}", COMPACTOR_STOP_TIMEOUT);
+                    return interrupted;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: closing the store under a running pass would corrupt it
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.iotmanager.webhooks.adapter.mongo;
+
+import de.bwaldvogel.mongo.MongoServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
+
+/**
+ * The in-process MongoDB used when no {@code mongo_url} is configured: a mongo-java-server speaking the
+ * MongoDB wire protocol on {@code 127.0.0.1} (ephemeral port), keeping its data in one H2 MVStore file
+ * under the data directory, durable per command (see {@link DurableH2Backend}). The service talks to it
+ * through the normal MongoDB client, exactly as to a real server.
+ *
+ * <p>What it is not: only {@code _id} and unique indexes are real (other indexes are accepted and
+ * ignored, so every other query scans); TTL indexes never expire anything; there are no transactions.
+ *
+ * <p><strong>Blocking:</strong> {@link #start} and {@link #close} do file I/O and wait for threads; call
+ * them off the event loop ({@code vertx.executeBlocking(...)}).
+ */
+final class EmbeddedMongoServer implements AutoCloseable {
+
+    /** The single file holding all databases, inside the data directory. */
+    static final String FILE_NAME = "iot-webhooks.mv.db";
+    /** Pinned in the parent pom; documents are stored Java-serialized, so the version must not drift. */
+    static final String MONGO_JAVA_SERVER_VERSION = "1.47.0";
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final MongoServer server;
+    private final DurableH2Backend backend;
+    private final Path file;
+    private final InetSocketAddress address;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedMongoServer(MongoServer server, DurableH2Backend backend, Path file, InetSocketAddress address) {
+        this.server = server;
+        this.backend = backend;
+        this.file = file;
+        this.address = address;
+    }
+
+    /**
+     * Creates {@code dataDir} if needed, opens (or creates) {@code dataDir/iot-webhooks.mv.db} and starts
+     * listening on {@code 127.0.0.1} on an ephemeral port. Blocking.
+     *
+     * @throws IllegalStateException if the file is locked by another process (or another server in this
+     *         one), naming the file
+     * @throws UncheckedIOException if the directory cannot be created
+     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened otherwise (corrupt, unreadable)
+     */
+    static EmbeddedMongoServer start(Path dataDir) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Path directory = dataDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + directory, e);
+        }
+        Path file = directory.resolve(FILE_NAME);
+        DurableH2Backend backend;
+        try {
+            backend = DurableH2Backend.open(file);
+        } catch (MVStoreException e) {
+            if (isFileLocked(e)) {
+                throw new IllegalStateException("The embedded MongoDB store file " + file
+                        + " is locked by another process (is another instance using the same data_dir?)", e);
+            }
+            throw e;
+        }
+        MongoServer server = new MongoServer(backend);
+        try {
+            server.bind(LOOPBACK, 0);
+            return new EmbeddedMongoServer(server, backend, file, server.getLocalAddress());
+        } catch (RuntimeException | Error e) {
+            // a failed bind already shuts the server down (closing the backend); make sure of both
+            try {
+                server.shutdown();
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static boolean isFileLocked(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof MVStoreException mvStoreException
+                    && mvStoreException.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code mongodb://127.0.0.1:<port>}, for the normal MongoDB client. */
+    String connectionString() {
+        return "mongodb://" + LOOPBACK + ":" + address.getPort();
+    }
+
+    /** For the health/status output, e.g. {@code mongo-java-server 1.47.0 (H2 MVStore 2.3.232, file /data/iot-webhooks.mv.db)}. */
+    String version() {
+        return "mongo-java-server " + MONGO_JAVA_SERVER_VERSION + " (H2 MVStore " + org.h2.engine.Constants.VERSION
+                + ", file " + file + ")";
+    }
+
+    /** The absolute path of the store file. */
+    Path file() {
+        return file;
+    }
+
+    /** Current size of the store file in bytes (0 once closed). */
+    long fileSize() {
+        return backend.fileSize();
+    }
+
+    /**
+     * Stops listening, closes client connections, waits for the worker threads, then commits and closes the
+     * store file (releasing its lock). Idempotent. Blocking.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.shutdown(); // ends with backend.close()
+        } finally {
+            backend.close(); // idempotent; makes sure the file lock is released even if shutdown failed
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.iotmanager.webhooks.adapter.mongo;
+
+import static io.iotmanager.webhooks.adapter.mongo.EventDocuments.COLLECTION;
+import static io.iotmanager.webhooks.adapter.mongo.StoreFailures.guard;
+
+import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.application.port.out.EventRepository;
+import io.iotmanager.webhooks.domain.Attempt;
+import io.iotmanager.webhooks.domain.DeliveryOutcome;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@link EventRepository} over the {@value EventDocuments#COLLECTION} collection. */
+final class MongoEventRepository implements EventRepository {
+  /** Newest first; {@code _id} breaks ties between events of the same millisecond, so pages are stable. */
+  static final JsonObject NEWEST_FIRST = new JsonObject().put(EventDocuments.TIME, -1).put(EventDocuments.ID, -1);
+
+  private final MongoClient client;
+  private final Duration ttl;
+  /** Store operations issued, one per driver call: lets tests check that a batch costs one command. */
+  private final AtomicLong commands = new AtomicLong();
+
+  MongoEventRepository(MongoClient client, Duration ttl) {
+    this.client = client;
+    this.ttl = ttl;
+  }
+
+  /**
+   * One ordered bulk insert for the whole batch: the driver sends it as a single {@code insert} command
+   * (it would split only past 100,000 documents or 48 MB). Ids are fresh random UUIDs, so a duplicate key
+   * is practically impossible; a failure part-way is then a store failure, reported as
+   * {@code StoreUnavailable} although the documents before the failing one may be stored. They are
+   * claimed by this instance's lease and picked up again once it expires, so at-least-once delivery holds
+   * (the caller answered 503 and the sender may post the same device change again: a duplicate event,
+   * never a lost one).
+   */
+  @Override
+  public Future<Void> insertAll(List<EventRecord> events, String leaseOwner, Instant leaseUntil) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<BulkOperation> inserts = new ArrayList<>(events.size());
+    try {
+      for (EventRecord event : events) {
+        inserts.add(BulkOperation.createInsert(EventDocuments.toDocument(event, ttl, leaseOwner, leaseUntil)));
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(StoreFailures.translate(e, "cannot store events"));
+    }
+    commands.incrementAndGet();
+    return guard(client.bulkWriteWithOptions(COLLECTION, inserts, new BulkWriteOptions(true))
+        .compose(result -> result.getInsertedCount() == events.size()
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new ApplicationException.StoreUnavailable("store unavailable: stored "
+                + result.getInsertedCount() + " of " + events.size() + " events", null))),
+        "cannot store events");
+  }
+
+  @Override
+  public Future<List<EventRecord>> find(String tenantId, int skip, int limit, Optional<UUID> integrationId) {
+    if (limit <= 0 || skip < 0) {
+      return Future.succeededFuture(List.of());
+    }
+    JsonObject filter = new JsonObject().put(EventDocuments.TENANT_ID, tenantId);
+    integrationId.ifPresent(id -> filter.put(EventDocuments.INTEGRATION_IDS, id.toString()));
+    FindOptions options = new FindOptions().setSort(NEWEST_FIRST).setSkip(skip).setLimit(limit)
+        .setFields(WITHOUT_ATTEMPTS);
+    commands.incrementAndGet();
+    return guard(client.findWithOptions(COLLECTION, filter, options)
+        .map(documents -> documents.stream().map(EventDocuments::fromDocument).toList()), "cannot read events");
+  }
+
+  @Override
+  public Future<Optional<EventRecord>> findById(String tenantId, UUID id) {
+    JsonObject filter = new JsonObject().put(EventDocuments.ID, id.toString()).put(EventDocuments.TENANT_ID, tenantId);
+    commands.incrementAndGet();
+    return guard(client.findOne(COLLECTION, filter, WITHOUT_ATTEMPTS)
+        .map(document -> Optional.ofNullable(document).map(EventDocuments::fromDocument)), "cannot read the event");
+  }
+
+  @Override
+  public Future<Void> deleteTenant(String tenantId) {
+    commands.incrementAndGet();
+    return guard(client.removeDocuments(COLLECTION, new JsonObject().put(EventDocuments.TENANT_ID, tenantId))
+        .mapEmpty(), "cannot delete the tenant's events");
+  }
+
+  /** Without the attempt records, which only {@link #findAttempts} reads. */
+  static final JsonObject WITHOUT_ATTEMPTS = new JsonObject().put(EventDocuments.ATTEMPT_LOG, 0);
+
+  /**
+   * Claims in three commands per batch, whatever its size: find due candidates, take them with one
+   * conditional {@code updateMany} tagged with a fresh claim token (the lease condition is repeated, so
+   * a concurrent claimer wins or loses each event atomically), then read back what carries the token.
+   */
+  @Override
+  public Future<List<EventRecord>> claimDue(String owner, Instant now, Instant leaseUntil, int limit) {
+    JsonObject claimable = claimable(now);
+    FindOptions candidates = new FindOptions().setFields(new JsonObject().put(EventDocuments.ID, 1))
+        .setSort(new JsonObject().put(EventDocuments.DUE_AT, 1)).setLimit(limit);
+    commands.incrementAndGet();
+    return guard(client.findWithOptions(COLLECTION, claimable, candidates), "cannot find due events")
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(List.<EventRecord>of());
+          }
+          JsonArray ids = new JsonArray();
+          found.forEach(d -> ids.add(d.getValue(EventDocuments.ID)));
+          String token = UUID.randomUUID().toString();
+          JsonObject take = claimable(now).put(EventDocuments.ID, new JsonObject().put("$in", ids));
+          JsonObject update = new JsonObject().put("$set", new JsonObject()
+              .put(EventDocuments.LEASE_OWNER, owner)
+              .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(leaseUntil))
+              .put(EventDocuments.CLAIM, token));
+          commands.incrementAndGet();
+          return guard(client.updateCollectionWithOptions(COLLECTION, take, update,
+                  new UpdateOptions().setMulti(true)), "cannot claim due events")
+              .compose(result -> {
+                if (result.getDocModified() == 0) {
+                  return Future.succeededFuture(List.<EventRecord>of());
+                }
+                JsonObject mine = new JsonObject().put(EventDocuments.ID, new JsonObject().put("$in", ids))
+                    .put(EventDocuments.CLAIM, token);
+                commands.incrementAndGet();
+                return guard(client.findWithOptions(COLLECTION, mine, new FindOptions().setFields(WITHOUT_ATTEMPTS))
+                    .map(docs -> docs.stream().map(EventDocuments::fromDocument).toList()), "cannot read claimed events");
+              });
+        });
+  }
+
+  private static JsonObject claimable(Instant now) {
+    JsonObject date = DocumentValues.date(now);
+    return new JsonObject()
+        .put(EventDocuments.DUE_AT, new JsonObject().put("$lte", date))
+        .put("$or", new JsonArray()
+            .add(new JsonObject().put(EventDocuments.LEASE_UNTIL, new JsonObject().put("$exists", false)))
+            .add(new JsonObject().put(EventDocuments.LEASE_UNTIL, new JsonObject().put("$lt", date))));
+  }
+
+  /**
+   * One bulk write for all outcomes: per event, one update that sets the changed delivery statuses by
+   * position (the delivery list never changes order), appends the attempt records, and sets or clears
+   * the due time and the lease.
+   */
+  @Override
+  public Future<Void> recordOutcomes(List<DeliveryOutcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<BulkOperation> updates = new ArrayList<>(outcomes.size());
+    for (DeliveryOutcome outcome : outcomes) {
+      JsonObject filter = new JsonObject().put(EventDocuments.ID, outcome.eventId().toString());
+      outcome.leaseOwner().ifPresent(owner -> filter.put(EventDocuments.LEASE_OWNER, owner));
+      updates.add(BulkOperation.createUpdate(filter, EventDocuments.outcomeUpdate(outcome)));
+    }
+    commands.incrementAndGet();
+    return guard(client.bulkWriteWithOptions(COLLECTION, updates, new BulkWriteOptions(false)).mapEmpty(),
+        "cannot record delivery outcomes");
+  }
+
+  @Override
+  public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
+    JsonObject filter = new JsonObject().put(EventDocuments.ID, eventId.toString())
+        .put(EventDocuments.TENANT_ID, tenantId);
+    JsonObject fields = new JsonObject().put(EventDocuments.ATTEMPT_LOG, 1);
+    commands.incrementAndGet();
+    return guard(client.findOne(COLLECTION, filter, fields)
+        .map(document -> Optional.ofNullable(document).map(EventDocuments::attemptsFrom)), "cannot read attempts");
+  }
+
+  /**
+   * Deletes the events whose {@code expire_at} has passed: the embedded server ignores TTL indexes, so
+   * a timer calls this there. Returns how many were deleted.
+   */
+  Future<Long> deleteExpired(Instant now) {
+    JsonObject expired = new JsonObject().put(EventDocuments.EXPIRE_AT,
+        new JsonObject().put("$lt", DocumentValues.date(now)));
+    commands.incrementAndGet();
+    return guard(client.removeDocuments(COLLECTION, expired).map(result -> result.getRemovedCount()),
+        "cannot delete expired events");
+  }
+
+  /** How many store operations this repository has issued. */
+  long commandCount() {
+    return commands.get();
+  }
+}

@@ -1,0 +1,330 @@
+package io.iotmanager.webhooks.adapter.mongo;
+
+import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.iotmanager.webhooks.domain.DeliveryState;
+import io.iotmanager.webhooks.domain.DeliveryStatus;
+import io.iotmanager.webhooks.domain.Event;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.iotmanager.webhooks.domain.EventTime;
+import io.iotmanager.webhooks.domain.EventType;
+import io.iotmanager.webhooks.domain.JsonText;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class MongoEventRepositoryIT {
+  /**
+   * Recent times only: a real server's TTL monitor deletes events whose expire_at (time + retention)
+   * has passed, and in CI it runs every second.
+   */
+  static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+  static final String OWNER = "instance-1";
+
+  @TempDir
+  static Path tempDir;
+  static TestStores.TestServer server;
+  static MongoStore store;
+  static MongoEventRepository repository;
+
+  @BeforeAll
+  static void open(Vertx vertx) {
+    server = TestStores.startServer(tempDir);
+    store = TestStores.open(vertx, TestStores.settings(server, TestStores.randomDbName("events")));
+    repository = store.eventRepository();
+  }
+
+  @AfterAll
+  static void close() {
+    if (store != null) {
+      TestStores.dropDatabase(store);
+      await(store.close());
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static String tenant() {
+    return "tenant-" + UUID.randomUUID();
+  }
+
+  static EventRecord event(String tenant, Instant time, List<UUID> integrations) {
+    String device = "dev-" + UUID.randomUUID();
+    Event event = Event.create(UUID.randomUUID(), tenant, EventType.DEVICE_STATUS_CHANGED, device,
+        new JsonText("{\"id\":\"" + device + "\",\"status\":\"accepted\"}"), time);
+    return new EventRecord(event, integrations.stream().map(id -> DeliveryStatus.pending(id, time)).toList());
+  }
+
+  static List<UUID> ids(List<EventRecord> records) {
+    return records.stream().map(r -> r.event().id()).toList();
+  }
+
+  @Test
+  void storesAndReadsBackAnEventExactly() {
+    String tenant = tenant();
+    UUID integration = UUID.randomUUID();
+    Instant time = BASE.plusNanos(123_456_789);
+    EventRecord record = event(tenant, time, List.of(integration));
+    await(repository.insertAll(List.of(record), OWNER, time.plusSeconds(30)));
+
+    EventRecord found = await(repository.findById(tenant, record.event().id())).orElseThrow();
+    assertEquals(record.event(), found.event(), "the event, its nanosecond time and exact body round-trip");
+    assertEquals(time, found.event().time());
+    // delivery times are BSON dates: milliseconds
+    assertEquals(List.of(new DeliveryStatus(integration, DeliveryState.PENDING, 0, Optional.empty(), Optional.empty(),
+        Optional.of(BASE.plusMillis(123)))), found.deliveries());
+  }
+
+  @Test
+  void storesTheDocumentShapeOfTheContract() {
+    String tenant = tenant();
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    Instant time = BASE.plusMillis(500);
+    EventRecord record = event(tenant, time, List.of(first, second));
+    Instant leaseUntil = time.plusSeconds(60);
+    await(repository.insertAll(List.of(record), OWNER, leaseUntil));
+
+    JsonObject document = await(store.client().findOne("events",
+        new JsonObject().put("_id", record.event().id().toString()), null));
+    assertEquals(tenant, document.getString("tenant_id"));
+    assertEquals("device-status-changed", document.getString("type"));
+    assertEquals(record.event().deviceId(), document.getString("device_id"));
+    assertEquals(time, DocumentValues.requiredInstant(document, "time"));
+    assertEquals(EventTime.format(time), document.getString("time_text"));
+    assertTrue(document.getString("time_text").endsWith(".5Z"), "RFC 3339 without trailing zeros");
+    assertEquals(record.event().body(), document.getString("body"));
+    assertEquals(time.plusSeconds(MongoStoreSettings.DEFAULT_EVENT_TTL_SECONDS),
+        DocumentValues.requiredInstant(document, "expire_at"));
+    assertEquals(new JsonArray().add(first.toString()).add(second.toString()), document.getJsonArray("integration_ids"));
+    JsonObject delivery = document.getJsonArray("deliveries").getJsonObject(0);
+    assertEquals(first.toString(), delivery.getString("integration_id"));
+    assertEquals("pending", delivery.getString("state"));
+    assertEquals(0, delivery.getInteger("attempts"));
+    assertEquals(time, DocumentValues.requiredInstant(delivery, "next_attempt_at"));
+    assertFalse(delivery.containsKey("status_code"));
+    assertEquals(time, DocumentValues.requiredInstant(document, "due_at"));
+    assertEquals(OWNER, document.getString("lease_owner"));
+    assertEquals(leaseUntil, DocumentValues.requiredInstant(document, "lease_until"));
+  }
+
+  @Test
+  void finishedDeliveriesCarryTheirOutcomeAndNoDueTime() {
+    String tenant = tenant();
+    UUID delivered = UUID.randomUUID();
+    UUID failed = UUID.randomUUID();
+    Event event = event(tenant, BASE, List.of()).event();
+    EventRecord record = new EventRecord(event, List.of(
+        new DeliveryStatus(delivered, DeliveryState.DELIVERED, 1, Optional.of(200), Optional.empty(), Optional.empty()),
+        new DeliveryStatus(failed, DeliveryState.FAILED, 8, Optional.of(500), Optional.of(
+            "client: unexpected status code from API: 500"), Optional.empty())));
+    await(repository.insertAll(List.of(record), OWNER, BASE));
+
+    assertEquals(record, await(repository.findById(tenant, event.id())).orElseThrow());
+    JsonObject document = await(store.client().findOne("events", new JsonObject().put("_id", event.id().toString()),
+        null));
+    assertFalse(document.containsKey("due_at"), "nothing pending: not in the claimable set");
+    assertEquals(500, document.getJsonArray("deliveries").getJsonObject(1).getInteger("status_code"));
+  }
+
+  @Test
+  void aBatchOfOneHundredEventsIsOneStoreCommand() {
+    String tenant = tenant();
+    List<UUID> integrations = List.of(UUID.randomUUID());
+    List<EventRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      batch.add(event(tenant, BASE, integrations));
+    }
+    Optional<Long> insertsBefore = serverInsertCommands();
+    assertEquals(TestStores.realMongo(), insertsBefore.isPresent(), "a real MongoDB reports its command counters");
+    long before = repository.commandCount();
+    await(repository.insertAll(batch, OWNER, BASE.plusSeconds(30)));
+    assertEquals(1, repository.commandCount() - before, "one bulk write for the whole batch");
+    // on a real server, count the insert commands it actually received
+    insertsBefore.ifPresent(count -> assertEquals(count + 1, serverInsertCommands().orElseThrow()));
+    assertEquals(100, await(repository.find(tenant, 0, 500, Optional.empty())).size());
+
+    long beforeEmpty = repository.commandCount();
+    await(repository.insertAll(List.of(), OWNER, BASE));
+    assertEquals(beforeEmpty, repository.commandCount(), "an empty batch costs no command");
+  }
+
+  /** {@code serverStatus.metrics.commands.insert.total} where the server reports it (a real MongoDB). */
+  static Optional<Long> serverInsertCommands() {
+    if (!TestStores.realMongo()) {
+      return Optional.empty();
+    }
+    JsonObject status = await(store.client().runCommand("serverStatus", new JsonObject().put("serverStatus", 1)));
+    return Optional.ofNullable(status.getJsonObject("metrics"))
+        .map(m -> m.getJsonObject("commands"))
+        .map(c -> c.getJsonObject("insert"))
+        .map(i -> ((Number) i.getValue("total")).longValue());
+  }
+
+  @Test
+  void pagesThroughATenantsEventsNewestFirstWithTheIntegrationFilter() {
+    String tenant = tenant();
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    List<EventRecord> all = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      // several events share each millisecond: the _id tie-break must keep pages disjoint
+      Instant time = BASE.plusMillis(i / 3).plusNanos(i % 3);
+      List<UUID> targets = i % 3 == 0 ? List.of(a, b) : i % 3 == 1 ? List.of(a) : List.of(b);
+      all.add(event(tenant, time, targets));
+    }
+    List<EventRecord> shuffled = new ArrayList<>(all);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+    for (int from = 0; from < shuffled.size(); from += 100) {
+      await(repository.insertAll(shuffled.subList(from, from + 100), OWNER, BASE.plusSeconds(30)));
+    }
+    await(repository.insertAll(List.of(event(tenant(), BASE.plusSeconds(3600), List.of(a))), OWNER, BASE));
+
+    List<UUID> everything = new ArrayList<>();
+    for (int skip = 0; skip < 320; skip += 20) {
+      List<EventRecord> page = await(repository.find(tenant, skip, 20, Optional.empty()));
+      everything.addAll(ids(page));
+    }
+    assertEquals(300, everything.size());
+    assertEquals(300, everything.stream().distinct().count(), "pages do not overlap");
+    List<Instant> times = everything.stream().map(id -> all.stream().filter(r -> r.event().id().equals(id))
+        .findFirst().orElseThrow().event().time()).toList();
+    List<Instant> newestFirst = new ArrayList<>(times);
+    newestFirst.sort(Comparator.comparing((Instant t) -> t.toEpochMilli()).reversed());
+    assertEquals(newestFirst.stream().map(Instant::toEpochMilli).toList(),
+        times.stream().map(Instant::toEpochMilli).toList(), "newest first (millisecond order)");
+
+    List<EventRecord> toA = await(repository.find(tenant, 0, 500, Optional.of(a)));
+    assertEquals(200, toA.size());
+    assertTrue(toA.stream().allMatch(r -> r.deliveries().stream().anyMatch(d -> d.integrationId().equals(a))));
+    List<EventRecord> toB = await(repository.find(tenant, 190, 20, Optional.of(b)));
+    assertEquals(10, toB.size(), "the last page of 200");
+    assertEquals(List.of(), await(repository.find(tenant, 0, 20, Optional.of(UUID.randomUUID()))));
+    assertEquals(List.of(), await(repository.find(tenant, 300, 20, Optional.empty())));
+    assertEquals(List.of(), await(repository.find(tenant(), 0, 20, Optional.empty())));
+
+    EventRecord newest = await(repository.find(tenant, 0, 1, Optional.empty())).get(0);
+    assertEquals(BASE.plusMillis(99), Instant.ofEpochMilli(newest.event().time().toEpochMilli()));
+  }
+
+  @Test
+  void findByIdIsScopedToTheTenant() {
+    String tenant = tenant();
+    EventRecord record = event(tenant, BASE, List.of(UUID.randomUUID()));
+    await(repository.insertAll(List.of(record), OWNER, BASE));
+    assertTrue(await(repository.findById(tenant, record.event().id())).isPresent());
+    assertTrue(await(repository.findById(tenant(), record.event().id())).isEmpty());
+    assertTrue(await(repository.findById(tenant, UUID.randomUUID())).isEmpty());
+  }
+
+  @Test
+  void deleteTenantRemovesOnlyThatTenantsEvents() {
+    String gone = tenant();
+    String kept = tenant();
+    List<UUID> integrations = List.of(UUID.randomUUID());
+    await(repository.insertAll(List.of(event(gone, BASE, integrations), event(gone, BASE, integrations),
+        event(kept, BASE, integrations)), OWNER, BASE));
+    await(repository.deleteTenant(gone));
+    assertEquals(List.of(), await(repository.find(gone, 0, 10, Optional.empty())));
+    assertEquals(1, await(repository.find(kept, 0, 10, Optional.empty())).size());
+  }
+
+  @Test
+  void deleteExpiredRemovesEventsPastTheirRetention() {
+    String tenant = tenant();
+    Instant now = Instant.now();
+    long ttl = MongoStoreSettings.DEFAULT_EVENT_TTL_SECONDS;
+    EventRecord expired = event(tenant, now.minusSeconds(ttl + 10), List.of(UUID.randomUUID()));
+    EventRecord fresh = event(tenant, now.minusSeconds(ttl - 60), List.of(UUID.randomUUID()));
+    await(repository.insertAll(List.of(expired, fresh), OWNER, now));
+    assertTrue(await(repository.deleteExpired(now)) >= 1);
+    assertEquals(List.of(fresh.event().id()), ids(await(repository.find(tenant, 0, 10, Optional.empty()))));
+  }
+
+  @Test
+  void theTtlIndexExpiresEventsOnARealServer() throws InterruptedException {
+    assumeTrue(TestStores.realMongo(), TestStores.NEEDS_REAL_MONGO);
+    String tenant = tenant();
+    EventRecord expired = event(tenant, Instant.now().minusSeconds(MongoStoreSettings.DEFAULT_EVENT_TTL_SECONDS + 5),
+        List.of(UUID.randomUUID()));
+    await(repository.insertAll(List.of(expired), OWNER, Instant.now()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(75).toNanos();
+    while (await(repository.findById(tenant, expired.event().id())).isPresent()) {
+      assertTrue(System.nanoTime() < deadline, "the TTL monitor did not delete the event within 75 s");
+      Thread.sleep(500);
+    }
+  }
+
+  @Test
+  void theEventsListQueryUsesTheTenantTimeIndexOnARealServer() {
+    assumeTrue(TestStores.realMongo(), TestStores.NEEDS_REAL_MONGO);
+    String tenant = tenant();
+    await(repository.insertAll(List.of(event(tenant, BASE, List.of(UUID.randomUUID()))), OWNER, BASE));
+
+    JsonObject plain = explain(new JsonObject().put("tenant_id", tenant));
+    assertEquals(Schema.TENANT_TIME_INDEX, ixscanIndex(plain), plain.encodePrettily());
+    assertFalse(plain.encode().contains("\"SORT\""), "the index provides the order: " + plain.encodePrettily());
+
+    JsonObject filtered = explain(new JsonObject().put("tenant_id", tenant)
+        .put("integration_ids", UUID.randomUUID().toString()));
+    assertEquals(Schema.TENANT_INTEGRATION_TIME_INDEX, ixscanIndex(filtered), filtered.encodePrettily());
+    assertFalse(filtered.encode().contains("\"SORT\""), filtered.encodePrettily());
+  }
+
+  static JsonObject explain(JsonObject filter) {
+    JsonObject find = new JsonObject().put("find", "events").put("filter", filter)
+        .put("sort", MongoEventRepository.NEWEST_FIRST).put("skip", 0).put("limit", 20);
+    JsonObject explained = await(store.client().runCommand("explain",
+        new JsonObject().put("explain", find).put("verbosity", "queryPlanner")));
+    return explained.getJsonObject("queryPlanner").getJsonObject("winningPlan");
+  }
+
+  /** The index name of the IXSCAN stage in a winning plan, or null. */
+  static String ixscanIndex(JsonObject stage) {
+    if ("IXSCAN".equals(stage.getString("stage"))) {
+      return stage.getString("indexName");
+    }
+    for (String child : List.of("inputStage", "queryPlan")) {
+      JsonObject input = stage.getJsonObject(child);
+      if (input != null) {
+        String found = ixscanIndex(input);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    JsonArray inputs = stage.getJsonArray("inputStages");
+    if (inputs != null) {
+      for (int i = 0; i < inputs.size(); i++) {
+        String found = ixscanIndex(inputs.getJsonObject(i));
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    assertNotNull(stage);
+    return null;
+  }
+}

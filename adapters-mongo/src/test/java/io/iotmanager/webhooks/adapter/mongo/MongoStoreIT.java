@@ -1,0 +1,217 @@
+package io.iotmanager.webhooks.adapter.mongo;
+
+import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
+import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.domain.DeliveryStatus;
+import io.iotmanager.webhooks.domain.Event;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.iotmanager.webhooks.domain.EventType;
+import io.iotmanager.webhooks.domain.JsonText;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opening and closing the store, the embedded mode, and a store that is down. */
+@ExtendWith(VertxExtension.class)
+class MongoStoreIT {
+  @TempDir
+  Path tempDir;
+
+  static EventRecord event(String tenant, Instant time) {
+    Event event = Event.create(UUID.randomUUID(), tenant, EventType.DEVICE_DECOMMISSIONED, "dev1",
+        new JsonText("{\"id\":\"dev1\"}"), time);
+    return new EventRecord(event, List.of(DeliveryStatus.pending(UUID.randomUUID(), time)));
+  }
+
+  @Test
+  void opensTheEmbeddedServerInTheDataDirectoryWhenNoUrlIsSet(Vertx vertx) {
+    Path dataDir = tempDir.resolve("data");
+    MongoStore store = TestStores.open(vertx, MongoStoreSettings.embedded(dataDir));
+    try {
+      assertTrue(Files.exists(dataDir.resolve(EmbeddedMongoServer.FILE_NAME)));
+      assertTrue(store.description().startsWith("embedded MongoDB-compatible server, mongo-java-server"),
+          store.description());
+      assertTrue(store.description().contains("database iot_manager"), store.description());
+      assertTrue(store.description().contains("secrets stored unencrypted"), store.description());
+      await(store.health().ping());
+      JsonObject schema = await(store.client().findOne("meta", new JsonObject().put("_id", "schema"), null));
+      assertEquals(Schema.VERSION, schema.getInteger("version"));
+      assertTrue(await(store.client().getCollections()).containsAll(List.of("integrations", "events", "meta")));
+    } finally {
+      await(store.close());
+    }
+    await(store.close()); // idempotent
+    // closed means closed: the driver too (vertx-mongo-client's own close() returns before it is)
+    failure(store.client().runCommand("ping", new JsonObject().put("ping", 1)));
+  }
+
+  @Test
+  void closeReleasesTheDriver(Vertx vertx) throws InterruptedException {
+    try (TestStores.TestServer server = TestStores.startServer(tempDir)) {
+      Set<Thread> before = driverThreads();
+      MongoStore store = TestStores.open(vertx, TestStores.settings(server, TestStores.randomDbName("close")));
+      TestStores.dropDatabase(store);
+      Set<Thread> ours = driverThreads();
+      ours.removeAll(before);
+      assertFalse(ours.isEmpty(), "the driver runs monitor threads named cluster-…");
+      await(store.close());
+      // the driver's close interrupts its monitors; they end a moment later (not joined)
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (ours.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(List.of(), ours.stream().filter(Thread::isAlive).map(Thread::getName).toList(),
+          "the driver's monitor threads have ended: no client leaks");
+    }
+  }
+
+  static Set<Thread> driverThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("cluster-"))
+        .collect(Collectors.toCollection(HashSet::new));
+  }
+
+  @Test
+  void theEmbeddedServerKeepsDataAcrossRestartsAndSweepsExpiredEventsAtStart(Vertx vertx)
+      throws InterruptedException {
+    Path dataDir = tempDir.resolve("data");
+    MongoStoreSettings settings = MongoStoreSettings.embedded(dataDir);
+    EventRecord expired = event("t", Instant.now().minusSeconds(MongoStoreSettings.DEFAULT_EVENT_TTL_SECONDS + 60));
+    EventRecord fresh = event("t", Instant.now());
+    MongoStore first = TestStores.open(vertx, settings);
+    await(first.events().insertAll(List.of(expired, fresh), "i1", Instant.now()));
+    await(first.close());
+
+    MongoStore second = TestStores.open(vertx, settings);
+    try {
+      assertTrue(await(second.events().findById("t", fresh.event().id())).isPresent(), "survives a restart");
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (await(second.events().findById("t", expired.event().id())).isPresent()) {
+        assertTrue(System.nanoTime() < deadline, "the start-up sweep did not delete the expired event");
+        Thread.sleep(50);
+      }
+    } finally {
+      await(second.close());
+    }
+  }
+
+  @Test
+  void aSecondInstanceOnTheSameDataDirectoryIsRefused(Vertx vertx) {
+    MongoStoreSettings settings = MongoStoreSettings.embedded(tempDir.resolve("data"));
+    MongoStore first = TestStores.open(vertx, settings);
+    try {
+      Throwable refused = failure(MongoStore.open(vertx, settings));
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, refused);
+      assertTrue(refused.getMessage().contains("locked"), refused.getMessage());
+    } finally {
+      await(first.close());
+    }
+    // the lock is released on close
+    await(TestStores.open(vertx, settings).close());
+  }
+
+  @Test
+  void openingIsIdempotentAndRefusesANewerSchema(Vertx vertx) {
+    try (TestStores.TestServer server = TestStores.startServer(tempDir)) {
+      MongoStoreSettings settings = TestStores.settings(server, TestStores.randomDbName("schema"));
+      MongoStore first = TestStores.open(vertx, settings);
+      MongoStore second = TestStores.open(vertx, settings);
+      try {
+        assertTrue(second.description().contains(settings.dbName()), second.description());
+        await(first.client().updateCollection("meta", new JsonObject().put("_id", "schema"),
+            new JsonObject().put("$set", new JsonObject().put("version", 99))));
+        Throwable newer = failure(MongoStore.open(vertx, settings));
+        assertInstanceOf(ApplicationException.StoreUnavailable.class, newer);
+        assertTrue(newer.getMessage().contains("schema version 99"), newer.getMessage());
+      } finally {
+        TestStores.dropDatabase(first);
+        await(first.close());
+        await(second.close());
+      }
+    }
+  }
+
+  @Test
+  void openingADeadStoreFailsFastWithTheDefaultTimeouts(Vertx vertx) {
+    long start = System.nanoTime();
+    Throwable dead = failure(MongoStore.open(vertx, new MongoStoreSettings("mongodb://127.0.0.1:1",
+        "iot_manager", tempDir, 60, Optional.empty(), Optional.empty(), Duration.ofSeconds(1))));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertInstanceOf(ApplicationException.StoreUnavailable.class, dead);
+    assertTrue(dead.getMessage().contains("mongodb://127.0.0.1:1"), dead.getMessage());
+    assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "took " + took);
+  }
+
+  @Test
+  void aUrlThatDoesNotParseIsAConfigurationError(Vertx vertx) {
+    Throwable invalid = failure(MongoStore.open(vertx, new MongoStoreSettings("http://db:27017", "iot_manager",
+        tempDir, 60, Optional.empty(), Optional.empty(), Duration.ofSeconds(1))));
+    assertInstanceOf(IllegalArgumentException.class, invalid);
+    assertTrue(invalid.getMessage().startsWith("mongo_url: "), invalid.getMessage());
+  }
+
+  @Test
+  void aStoreThatGoesDownFailsEveryCallWithStoreUnavailable(Vertx vertx) {
+    EmbeddedMongoServer server = EmbeddedMongoServer.start(tempDir.resolve("down"));
+    MongoStore store = TestStores.open(vertx, new MongoStoreSettings(
+        server.connectionString() + "/?serverSelectionTimeoutMS=1000&connectTimeoutMS=500", "iot_manager", tempDir,
+        60, Optional.empty(), Optional.empty(), Duration.ofMillis(500)));
+    try {
+      await(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));
+      server.close();
+
+      Throwable insert = failure(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, insert);
+      assertEquals("store unavailable: cannot store events", insert.getMessage());
+      assertInstanceOf(ApplicationException.StoreUnavailable.class,
+          failure(store.events().find("t", 0, 20, Optional.empty())));
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, failure(store.integrations().findByTenant("t")));
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, failure(store.health().ping()));
+    } finally {
+      server.close();
+      await(store.close());
+    }
+  }
+
+  @Test
+  void theHealthProbeGivesUpAfterItsTimeoutWhenTheStoreHangs(Vertx vertx) {
+    // accepts connections and never answers
+    NetServer blackHole = await(vertx.createNetServer().connectHandler(socket -> { }).listen(0, "127.0.0.1"));
+    MongoClient client = MongoClient.create(vertx, new JsonObject()
+        .put("connection_string", "mongodb://127.0.0.1:" + blackHole.actualPort())
+        .put("db_name", "x")
+        .put("serverSelectionTimeoutMS", 30_000L));
+    try {
+      long start = System.nanoTime();
+      Throwable timeout = failure(new MongoHealthProbe(client, Duration.ofMillis(300)).ping());
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, timeout);
+      assertTrue(timeout.getMessage().contains("300 ms"), timeout.getMessage());
+      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+    } finally {
+      await(MongoStore.closeClient(vertx, client));
+      await(blackHole.close());
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package io.iotmanager.webhooks.adapter.mongo;
+
+import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
+import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.domain.Credentials;
+import io.iotmanager.webhooks.domain.HttpCredentials;
+import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.Provider;
+import io.iotmanager.webhooks.domain.SecretCipher;
+import io.iotmanager.webhooks.domain.WebhookSecret;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Secrets at rest (API.md A7): plaintext hex without a key, AES blobs with one, rotation and re-encryption. */
+@ExtendWith(VertxExtension.class)
+class SecretEncryptionIT {
+  static final String KEY_A = newKey();
+  static final String KEY_B = newKey();
+
+  @TempDir
+  static Path tempDir;
+  static TestStores.TestServer server;
+
+  Vertx vertx;
+  String dbName;
+  final List<MongoStore> opened = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() {
+    server = TestStores.startServer(tempDir);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void newDatabase(Vertx vertx) {
+    this.vertx = vertx;
+    this.dbName = TestStores.randomDbName("secrets");
+  }
+
+  @AfterEach
+  void dropDatabase() {
+    if (!opened.isEmpty()) {
+      TestStores.dropDatabase(opened.get(0));
+    }
+    opened.forEach(store -> await(store.close()));
+  }
+
+  static String newKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  MongoStore store(Optional<String> key, Optional<String> fallbackKey) {
+    MongoStore store = TestStores.open(vertx, TestStores.settings(server, dbName).withAesKeys(key, fallbackKey));
+    opened.add(store);
+    return store;
+  }
+
+  static Integration webhook(String tenant, String hexSecret) {
+    return new Integration(UUID.randomUUID(), tenant, Provider.WEBHOOK, Credentials.http(
+        new HttpCredentials(URI.create("https://example.com/" + tenant), Optional.of(WebhookSecret.fromHex(hexSecret)))),
+        "");
+  }
+
+  static String secretOf(MongoStore store, Integration integration) {
+    return await(store.integrations().findById(integration.tenantId(), integration.id())).orElseThrow()
+        .credentials().http().orElseThrow().secret().orElseThrow().toHex();
+  }
+
+  static Object storedSecret(MongoStore store, Integration integration) {
+    JsonObject document = await(store.client().findOne("integrations",
+        new JsonObject().put("_id", integration.id().toString()), null));
+    return document.getJsonObject("credentials").getJsonObject("http").getValue("secret");
+  }
+
+  static Throwable readFailure(MongoStore store, Integration integration) {
+    return failure(store.integrations().findById(integration.tenantId(), integration.id()));
+  }
+
+  @Test
+  void withoutAKeySecretsAreStoredAsHex() {
+    MongoStore plain = store(Optional.empty(), Optional.empty());
+    Integration integration = webhook("t1", "00ff10");
+    await(plain.integrations().insert(integration, 1));
+    assertEquals("00ff10", storedSecret(plain, integration));
+    assertEquals("00ff10", secretOf(plain, integration));
+  }
+
+  @Test
+  void withAKeySecretsAreStoredAsAesBlobsThatDecryptUnderThatKey() {
+    MongoStore encrypted = store(Optional.of(KEY_A), Optional.empty());
+    Integration integration = webhook("t1", "deadbeef");
+    Integration empty = webhook("t2", "");
+    await(encrypted.integrations().insert(integration, 1));
+    await(encrypted.integrations().insert(empty, 1));
+
+    JsonObject stored = assertInstanceOf(JsonObject.class, storedSecret(encrypted, integration));
+    byte[] blob = Base64.getDecoder().decode(stored.getString("enc"));
+    assertEquals(1 + 16 + 4 + 64, blob.length, "0x01 || IV || ciphertext || HMAC-SHA512");
+    assertEquals(SecretCipher.VERSION, blob[0]);
+    assertArrayEquals(HexFormat.of().parseHex("deadbeef"), SecretCipher.fromBase64Key(KEY_A).decrypt(blob));
+    assertEquals("deadbeef", secretOf(encrypted, integration));
+    assertEquals("", secretOf(encrypted, empty), "an empty secret still round-trips");
+
+    // the same key reads it back from another instance; updating credentials re-encrypts
+    MongoStore again = store(Optional.of(KEY_A), Optional.empty());
+    assertEquals("deadbeef", secretOf(again, integration));
+    Credentials replaced = Credentials.http(new HttpCredentials(URI.create("https://example.com/new"),
+        Optional.of(WebhookSecret.fromHex("0102"))));
+    assertTrue(await(again.integrations().updateCredentials("t1", integration.id(), replaced)));
+    assertNotNull(((JsonObject) storedSecret(again, integration)).getString("enc"));
+    assertEquals("0102", secretOf(encrypted, integration));
+  }
+
+  @Test
+  void aWrongKeyCannotReadAndSaysSo() {
+    MongoStore encrypted = store(Optional.of(KEY_A), Optional.empty());
+    Integration integration = webhook("t1", "deadbeef");
+    await(encrypted.integrations().insert(integration, 1));
+
+    Throwable wrongKey = readFailure(store(Optional.of(KEY_B), Optional.empty()), integration);
+    assertInstanceOf(ApplicationException.StoreUnavailable.class, wrongKey);
+    assertTrue(wrongKey.getMessage().contains("aes_encryption_key"), wrongKey.getMessage());
+    assertInstanceOf(ApplicationException.StoreUnavailable.class,
+        readFailure(store(Optional.empty(), Optional.empty()), integration));
+  }
+
+  @Test
+  void theFallbackKeyReadsSecretsOfThePreviousKeyDuringARotation() {
+    MongoStore old = store(Optional.of(KEY_A), Optional.empty());
+    Integration before = webhook("t1", "aa");
+    await(old.integrations().insert(before, 1));
+
+    MongoStore rotating = store(Optional.of(KEY_B), Optional.of(KEY_A));
+    assertEquals("aa", secretOf(rotating, before));
+    Integration after = webhook("t2", "bb");
+    await(rotating.integrations().insert(after, 1));
+    // new secrets are written under the new key only
+    byte[] blob = Base64.getDecoder().decode(((JsonObject) storedSecret(rotating, after)).getString("enc"));
+    assertArrayEquals(new byte[] {(byte) 0xbb}, SecretCipher.fromBase64Key(KEY_B).decrypt(blob));
+    assertInstanceOf(ApplicationException.StoreUnavailable.class, readFailure(old, after));
+  }
+
+  @Test
+  void plaintextSecretsStayReadableOnceAKeyIsConfigured() {
+    MongoStore plain = store(Optional.empty(), Optional.empty());
+    Integration integration = webhook("t1", "cafe");
+    await(plain.integrations().insert(integration, 1));
+    assertEquals("cafe", secretOf(store(Optional.of(KEY_A), Optional.empty()), integration));
+  }
+
+  @Test
+  void reencryptSecretsRewritesEverySecretUnderTheNewKey() {
+    MongoStore plain = store(Optional.empty(), Optional.empty());
+    Integration one = webhook("t1", "01");
+    Integration two = webhook("t2", "0202");
+    Integration noSecret = new Integration(UUID.randomUUID(), "t3", Provider.WEBHOOK,
+        Credentials.http(new HttpCredentials(URI.create("https://example.com/3"), Optional.empty())), "");
+    await(plain.integrations().insert(one, 1));
+    await(plain.integrations().insert(two, 1));
+    await(plain.integrations().insert(noSecret, 1));
+
+    // plaintext -> key A
+    assertEquals(2L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))));
+    assertEquals(0L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))), "idempotent");
+    MongoStore underA = store(Optional.of(KEY_A), Optional.empty());
+    assertEquals("01", secretOf(underA, one));
+    assertEquals("0202", secretOf(underA, two));
+    assertInstanceOf(ApplicationException.StoreUnavailable.class,
+        readFailure(store(Optional.empty(), Optional.empty()), one));
+
+    // key A -> key B, reading with an explicit old key
+    assertEquals(2L, await(plain.reencryptSecrets(Optional.of(KEY_A), Optional.of(KEY_B))));
+    MongoStore underB = store(Optional.of(KEY_B), Optional.empty());
+    assertEquals("01", secretOf(underB, one));
+    assertEquals("0202", secretOf(underB, two));
+    assertInstanceOf(ApplicationException.StoreUnavailable.class, readFailure(underA, one));
+    assertEquals(Optional.empty(), await(underB.integrations().findById("t3", noSecret.id())).orElseThrow()
+        .credentials().http().orElseThrow().secret());
+
+    // the configured keys (B, fallback A) decrypt; back to plaintext
+    MongoStore rotating = store(Optional.of(KEY_B), Optional.of(KEY_A));
+    assertEquals(2L, await(rotating.reencryptSecrets(Optional.empty(), Optional.empty())));
+    assertEquals("01", storedSecret(rotating, one));
+    assertEquals("0202", storedSecret(rotating, two));
+  }
+
+  @Test
+  void reencryptSecretsRefusesAKeyThatDoesNotDecrypt() {
+    MongoStore encrypted = store(Optional.of(KEY_A), Optional.empty());
+    Integration integration = webhook("t1", "01");
+    await(encrypted.integrations().insert(integration, 1));
+
+    Throwable wrongKey = failure(encrypted.reencryptSecrets(Optional.of(KEY_B), Optional.empty()));
+    assertInstanceOf(ApplicationException.InvalidInput.class, wrongKey);
+    assertTrue(wrongKey.getMessage().contains(integration.id().toString()), wrongKey.getMessage());
+    assertEquals("01", secretOf(encrypted, integration), "nothing was rewritten");
+
+    assertInstanceOf(ApplicationException.InvalidInput.class,
+        failure(encrypted.reencryptSecrets(Optional.empty(), Optional.of("not a key"))));
+  }
+
+  @Test
+  void aMalformedKeyFailsTheOpen() {
+    Throwable malformed = failure(MongoStore.open(vertx,
+        TestStores.settings(server, dbName).withAesKeys(Optional.of("c2hvcnQ="), Optional.empty())));
+    assertInstanceOf(IllegalArgumentException.class, malformed);
+    assertTrue(malformed.getMessage().contains("aes_encryption_key"), malformed.getMessage());
+  }
+}

@@ -1,0 +1,99 @@
+package io.iotmanager.webhooks.adapter.mongo;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where the Mongo ITs run: the real MongoDB named by {@code IOT_MANAGER_MONGO_URL} when it is set (CI
+ * always sets it), else the embedded server started in a temporary directory. Each test class uses its
+ * own random database and drops it afterwards.
+ */
+final class TestStores {
+  static final String MONGO_URL_ENV = "IOT_MANAGER_MONGO_URL";
+  static final String NEEDS_REAL_MONGO = "needs a real MongoDB: TTL monitor and explain";
+  private static final long WAIT_SECONDS = 60;
+
+  private TestStores() {}
+
+  static Optional<String> realMongoUrl() {
+    return Optional.ofNullable(System.getenv(MONGO_URL_ENV)).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  static boolean realMongo() {
+    return realMongoUrl().isPresent();
+  }
+
+  /** A fresh database name, valid on both servers. */
+  static String randomDbName(String prefix) {
+    return ("it_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The server for one test class: the real MongoDB, or an embedded server started in {@code tempDir}
+   * (blocking; call from {@code @BeforeAll}, not from an event loop). Stores then connect to it by URL,
+   * so several stores with different keys can share one database.
+   */
+  static TestServer startServer(Path tempDir) {
+    Optional<String> real = realMongoUrl();
+    if (real.isPresent()) {
+      return new TestServer(real.get(), null);
+    }
+    EmbeddedMongoServer embedded = EmbeddedMongoServer.start(tempDir);
+    return new TestServer(embedded.connectionString(), embedded);
+  }
+
+  static MongoStoreSettings settings(TestServer server, String dbName) {
+    return new MongoStoreSettings(server.url(), dbName, Path.of("unused-data-dir"),
+        MongoStoreSettings.DEFAULT_EVENT_TTL_SECONDS, Optional.empty(), Optional.empty(), Duration.ofSeconds(2));
+  }
+
+  static MongoStore open(Vertx vertx, MongoStoreSettings settings) {
+    return await(MongoStore.open(vertx, settings));
+  }
+
+  static void dropDatabase(MongoStore store) {
+    await(store.client().runCommand("dropDatabase", new JsonObject().put("dropDatabase", 1)));
+  }
+
+  /** Blocks the test thread (never an event loop) until {@code future} completes; returns its result. */
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no result within " + WAIT_SECONDS + " s", e);
+    }
+  }
+
+  /** Blocks until {@code future} fails and returns the failure; an AssertionError if it succeeds. */
+  static Throwable failure(Future<?> future) {
+    try {
+      future.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no result within " + WAIT_SECONDS + " s", e);
+    } catch (RuntimeException | Error e) {
+      return future.cause() != null ? future.cause() : e;
+    }
+    throw new AssertionError("expected a failure, got " + future.result());
+  }
+
+  /** The real MongoDB (nothing to stop) or an embedded server in a temporary directory. */
+  record TestServer(String url, EmbeddedMongoServer embedded) implements AutoCloseable {
+    boolean real() {
+      return embedded == null;
+    }
+
+    @Override
+    public void close() {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}
