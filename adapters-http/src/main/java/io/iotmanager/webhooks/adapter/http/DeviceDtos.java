@@ -1,0 +1,78 @@
+package io.iotmanager.webhooks.adapter.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.iotmanager.webhooks.domain.EventTime;
+import io.iotmanager.webhooks.domain.JsonText;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Device bodies of the internal API (A4) and the event {@code data} they become: the posted device
+ * fields named in A4, others dropped, absent ones omitted, serialized once in compact JSON.
+ */
+final class DeviceDtos {
+  private DeviceDtos() {}
+
+  record DeviceRequest(String id, @JsonProperty("device_id") String deviceId, String status,
+      @JsonProperty("auth_sets") List<AuthSet> authSets, @JsonProperty("created_ts") String createdTs) {
+    String effectiveId() {
+      return id != null && !id.isEmpty() ? id : deviceId;
+    }
+  }
+
+  @JsonPropertyOrder({"id", "device_id", "identity_data", "pubkey", "status", "ts"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record AuthSet(String id, @JsonProperty("device_id") String deviceId,
+      @JsonProperty("identity_data") Map<String, Object> identityData, String pubkey, String status, String ts) {}
+
+  @JsonPropertyOrder({"id", "status", "auth_sets", "created_ts"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DeviceData(String id, String status, @JsonProperty("auth_sets") List<AuthSet> authSets,
+      @JsonProperty("created_ts") String createdTs) {}
+
+  record StatusItem(String id, @JsonProperty("device_id") String deviceId) {
+    String effectiveId() {
+      return id != null && !id.isEmpty() ? id : deviceId;
+    }
+  }
+
+  /** The {@code device-provisioned} data: the device as posted, known fields only. */
+  static JsonText provisioned(DeviceRequest device) {
+    List<AuthSet> authSets = device.authSets() == null ? null : device.authSets().stream()
+        .map(a -> new AuthSet(a.id(), a.deviceId(), a.identityData(), a.pubkey(), a.status(), time("ts", a.ts())))
+        .toList();
+    return new JsonText(Json.write(new DeviceData(device.effectiveId(),
+        device.status() == null || device.status().isEmpty() ? null : device.status(),
+        authSets == null || authSets.isEmpty() ? null : authSets,
+        time("created_ts", device.createdTs()))));
+  }
+
+  static JsonText idOnly(String deviceId) {
+    return new JsonText(Json.write(new DeviceData(deviceId, null, null, null)));
+  }
+
+  static JsonText statusChanged(String deviceId, String status) {
+    return new JsonText(Json.write(new DeviceData(deviceId, status, null, null)));
+  }
+
+  /** Normalizes an RFC 3339 time as Go's encoder writes it (offset kept, trailing zeros dropped). */
+  private static String time(String field, String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      OffsetDateTime t = OffsetDateTime.parse(text);
+      if (t.getOffset().equals(ZoneOffset.UTC)) {
+        return EventTime.format(t.toInstant());
+      }
+      return text;
+    } catch (DateTimeParseException e) {
+      throw new MalformedRequest(field + ": not an RFC 3339 time");
+    }
+  }
+}

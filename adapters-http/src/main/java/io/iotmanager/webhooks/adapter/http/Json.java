@@ -1,0 +1,88 @@
+package io.iotmanager.webhooks.adapter.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.vertx.core.buffer.Buffer;
+
+/** The one configured ObjectMapper: unknown fields ignored, no type coercion, map keys sorted. */
+final class Json {
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+      .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+      .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+
+  static {
+    MAPPER.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    MAPPER.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    MAPPER.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+  }
+
+  private Json() {}
+
+  /** Parses a request body into {@code type}; a body that is not JSON or has wrong types is a 400. */
+  static <T> T read(Buffer body, Class<T> type) {
+    if (body == null || body.length() == 0) {
+      throw new MalformedRequest("empty body");
+    }
+    try {
+      T value = MAPPER.readValue(body.getBytes(), type);
+      if (value == null) {
+        throw new MalformedRequest("null body");
+      }
+      return value;
+    } catch (MismatchedInputException e) {
+      String field = e.getPath().isEmpty() ? "" : fieldPath(e) + ": ";
+      String why = e instanceof InvalidFormatException ? "invalid value" : "wrong type";
+      throw new MalformedRequest(field + why);
+    } catch (JsonProcessingException e) {
+      throw new MalformedRequest(e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new MalformedRequest("unreadable body");
+    }
+  }
+
+  static JsonNode tree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON does not parse", e);
+    }
+  }
+
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static String fieldPath(MismatchedInputException e) {
+    StringBuilder sb = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+}
