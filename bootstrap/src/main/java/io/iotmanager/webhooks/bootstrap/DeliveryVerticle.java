@@ -1,0 +1,97 @@
+package io.iotmanager.webhooks.bootstrap;
+
+import io.iotmanager.webhooks.application.port.in.ClaimDueDeliveriesCommand;
+import io.iotmanager.webhooks.application.port.in.ClaimDueDeliveriesUseCase;
+import io.iotmanager.webhooks.application.port.in.DeliverEventsCommand;
+import io.iotmanager.webhooks.application.port.out.DeliveryQueue;
+import io.iotmanager.webhooks.application.service.DeliverEventsService;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the delivery engine: takes the in-process hand-off from intake, and polls the store for due
+ * retries and orphaned work (a first poll at start recovers what a crash left). On stop it lets the
+ * attempts in flight end (bounded) and writes their outcomes.
+ */
+final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
+  static final int CLAIM_BATCH = 100;
+
+  private final DeliverEventsService engine;
+  private final ClaimDueDeliveriesUseCase claims;
+  private final Duration pollInterval;
+  private final int maxBacklog;
+  private final Duration stopTimeout;
+  private long timer = -1;
+  private boolean polling;
+  private volatile boolean stopped;
+
+  DeliveryVerticle(DeliverEventsService engine, ClaimDueDeliveriesUseCase claims, Duration pollInterval,
+      int maxBacklog, Duration stopTimeout) {
+    this.engine = engine;
+    this.claims = claims;
+    this.pollInterval = pollInterval;
+    this.maxBacklog = maxBacklog;
+    this.stopTimeout = stopTimeout;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(0, Math.max(1, pollInterval.toMillis()), id -> poll());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void submit(List<EventRecord> stored) {
+    if (stopped || engine.backlog() >= maxBacklog) {
+      // Left to the store: the birth lease expires and a poll claims them.
+      return;
+    }
+    engine.deliverEvents(DeliverEventsCommand.auto(stored));
+  }
+
+  private void poll() {
+    if (polling || stopped || engine.backlog() >= maxBacklog) {
+      return;
+    }
+    polling = true;
+    claims.claimDueDeliveries(new ClaimDueDeliveriesCommand(CLAIM_BATCH)).onComplete(ar -> {
+      polling = false;
+      if (ar.failed()) {
+        LOG.warn("claiming due deliveries failed: {}", ar.cause().toString());
+      } else if (ar.result() == CLAIM_BATCH) {
+        vertx.runOnContext(v -> poll());
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    Promise<Void> idle = Promise.promise();
+    long deadline = System.currentTimeMillis() + stopTimeout.toMillis();
+    waitIdle(idle, deadline);
+    return idle.future().compose(v -> engine.drain());
+  }
+
+  private void waitIdle(Promise<Void> idle, long deadline) {
+    if (engine.inFlight() == 0 || System.currentTimeMillis() >= deadline) {
+      if (engine.inFlight() > 0) {
+        LOG.warn("stopping with {} attempt(s) still in flight; their leases expire and they are retried",
+            engine.inFlight());
+      }
+      idle.tryComplete();
+      return;
+    }
+    vertx.setTimer(50, id -> waitIdle(idle, deadline));
+  }
+}

@@ -1,0 +1,132 @@
+package io.iotmanager.webhooks.bootstrap;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The service configuration (API.md A8 and B5), already validated by {@link ConfigLoader}.
+ *
+ * @param listenHost host or address to bind; empty means all interfaces (IPv6 literals without brackets)
+ * @param listenPort TCP port, 1..65535
+ * @param mongoUrl {@code mongodb://…} URL; blank means the embedded store
+ * @param mongoDbName database name
+ * @param webhooksTimeoutSeconds timeout of one delivery attempt
+ * @param eventExpTimeoutSeconds event retention
+ * @param aesEncryptionKey base64 of 32 bytes, or empty (no encryption)
+ * @param aesEncryptionFallbackKey base64 of 32 bytes, or empty
+ * @param domainSkipVerify disables the reserved-address (SSRF) check
+ * @param requestSizeLimit maximum request body, bytes
+ * @param dataDir directory of the embedded store
+ * @param webhooksRetrySchedule delays between attempts; empty means a single attempt
+ * @param webhooksRetryJitter ± fraction applied to each delay, in [0, 1)
+ * @param maxIntegrationsPerTenant maximum number of integrations per tenant
+ * @param jwtVerifyKey empty (decode only), {@code hs256:<secret>} or a PEM public key
+ */
+public record ServiceConfig(
+    String listenHost,
+    int listenPort,
+    String mongoUrl,
+    String mongoDbName,
+    int webhooksTimeoutSeconds,
+    long eventExpTimeoutSeconds,
+    String aesEncryptionKey,
+    String aesEncryptionFallbackKey,
+    boolean domainSkipVerify,
+    long requestSizeLimit,
+    Path dataDir,
+    List<Duration> webhooksRetrySchedule,
+    double webhooksRetryJitter,
+    int maxIntegrationsPerTenant,
+    String jwtVerifyKey) {
+
+  public ServiceConfig {
+    Objects.requireNonNull(listenHost, "listenHost");
+    Objects.requireNonNull(mongoUrl, "mongoUrl");
+    Objects.requireNonNull(mongoDbName, "mongoDbName");
+    Objects.requireNonNull(aesEncryptionKey, "aesEncryptionKey");
+    Objects.requireNonNull(aesEncryptionFallbackKey, "aesEncryptionFallbackKey");
+    Objects.requireNonNull(dataDir, "dataDir");
+    webhooksRetrySchedule = List.copyOf(Objects.requireNonNull(webhooksRetrySchedule, "webhooksRetrySchedule"));
+    Objects.requireNonNull(jwtVerifyKey, "jwtVerifyKey");
+  }
+
+  /** The documented defaults: listen {@code :8080}, embedded store, no encryption, etc. */
+  public static ServiceConfig defaults() {
+    return new ServiceConfig(
+        "",
+        8080,
+        "",
+        "iot_manager",
+        10,
+        604_800L,
+        "",
+        "",
+        false,
+        1_048_576L,
+        Path.of("./data"),
+        List.of(
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
+            Duration.ofHours(10)),
+        0.2,
+        1,
+        "");
+  }
+
+  /** True when no {@code mongo_url} is configured: the service uses its embedded store in {@link #dataDir()}. */
+  public boolean embeddedStore() {
+    return mongoUrl.isBlank();
+  }
+
+  /** Secrets (AES keys, JWT key, credentials in the Mongo URL) are redacted so the config can be logged. */
+  @Override
+  public String toString() {
+    return "ServiceConfig[listenHost=" + listenHost
+        + ", listenPort=" + listenPort
+        + ", mongoUrl=" + redactUrl(mongoUrl)
+        + ", mongoDbName=" + mongoDbName
+        + ", webhooksTimeoutSeconds=" + webhooksTimeoutSeconds
+        + ", eventExpTimeoutSeconds=" + eventExpTimeoutSeconds
+        + ", aesEncryptionKey=" + redact(aesEncryptionKey)
+        + ", aesEncryptionFallbackKey=" + redact(aesEncryptionFallbackKey)
+        + ", domainSkipVerify=" + domainSkipVerify
+        + ", requestSizeLimit=" + requestSizeLimit
+        + ", dataDir=" + dataDir
+        + ", webhooksRetrySchedule=" + webhooksRetrySchedule
+        + ", webhooksRetryJitter=" + webhooksRetryJitter
+        + ", maxIntegrationsPerTenant=" + maxIntegrationsPerTenant
+        + ", jwtVerifyKey=" + redact(jwtVerifyKey)
+        + "]";
+  }
+
+  private static String redact(String secret) {
+    return secret.isEmpty() ? "" : "***";
+  }
+
+  private static String redactUrl(String url) {
+    int scheme = url.indexOf("://");
+    if (scheme < 0) {
+      return url;
+    }
+    int start = scheme + 3;
+    int end = url.length();
+    for (int i = start; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '/' || c == '?') {
+        end = i;
+        break;
+      }
+    }
+    int at = url.lastIndexOf('@', end - 1);
+    if (at < start) {
+      return url;
+    }
+    return url.substring(0, start) + "***" + url.substring(at);
+  }
+}
