@@ -1,0 +1,92 @@
+package io.iotmanager.webhooks.bootstrap;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A local webhook receiver on a real socket: records every request (arrival time, path, headers, body)
+ * and answers with what {@link #respond} says: a status, optional headers, or {@link Answer#hanging()} (never answers).
+ */
+final class Receiver implements AutoCloseable {
+  /** One request as the receiver saw it. Header names are lower-cased. */
+  record Received(Instant at, String path, Map<String, String> headers, String body) {}
+
+  /** The answer to give: a status code, extra headers, or hang (no answer at all). */
+  record Answer(int status, Map<String, String> headers, boolean hangs) {
+    static Answer status(int code) {
+      return new Answer(code, Map.of(), false);
+    }
+
+    static Answer hanging() {
+      return new Answer(0, Map.of(), true);
+    }
+  }
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  final List<Received> received = new CopyOnWriteArrayList<>();
+  private volatile Function<Received, Answer> respond = r -> Answer.status(200);
+
+  private Receiver(Vertx vertx, HttpServer server) {
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  static Receiver start() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Receiver[] self = new Receiver[1];
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> self[0].handle(req));
+    self[0] = new Receiver(vertx, server);
+    server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    return self[0];
+  }
+
+  /** Sets how to answer from now on. */
+  Receiver respond(Function<Received, Answer> answer) {
+    this.respond = answer;
+    return this;
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port() + path;
+  }
+
+  List<Received> received() {
+    return new ArrayList<>(received);
+  }
+
+  private void handle(HttpServerRequest req) {
+    Instant at = Instant.now();
+    req.body().onSuccess(body -> {
+      Map<String, String> headers = new TreeMap<>();
+      req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+      Received r = new Received(at, req.path(), headers, body.toString(StandardCharsets.UTF_8));
+      received.add(r);
+      Answer answer = respond.apply(r);
+      if (answer.hangs()) {
+        return;
+      }
+      answer.headers().forEach((k, v) -> req.response().putHeader(k, v));
+      req.response().setStatusCode(answer.status()).end();
+    });
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+}
