@@ -17,6 +17,7 @@ import io.iotmanager.webhooks.application.service.ListAttemptsService;
 import io.iotmanager.webhooks.application.service.RedeliverEventService;
 import io.iotmanager.webhooks.domain.RetryPolicy;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import io.iotmanager.webhooks.application.service.CreateIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteTenantService;
@@ -84,9 +85,12 @@ final class Service {
           Duration.ofSeconds(config.webhooksTimeoutSeconds()), MAX_CONCURRENT, MAX_PER_HOST,
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), RETRY_HORIZON, MAX_HELD_RETRIES,
           OUTCOME_BATCH, OUTCOME_FLUSH_DELAY);
+      AtomicReference<DeliverEventsService> engineRef = new AtomicReference<>();
+      DeliveryMetrics metrics = HttpAdapter.metrics(() -> engineRef.get() == null ? 0 : engineRef.get().backlog());
       DeliverEventsService engine = new DeliverEventsService(integrations, events,
           HttpAdapter.webhookSender(vertx, MAX_PER_HOST), new VertxScheduler(vertx), clock, policy,
-          () -> ThreadLocalRandom.current().nextDouble(), delivery, DeliveryMetrics.NONE);
+          () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
+      engineRef.set(engine);
       DeliveryVerticle deliveryVerticle = new DeliveryVerticle(engine,
           new ClaimDueDeliveriesService(events, engine, clock, instanceId, LEASE),
           config.embeddedStore() ? EMBEDDED_POLL : POLL, MAX_BACKLOG, STOP_TIMEOUT);
@@ -109,7 +113,7 @@ final class Service {
       HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit(),
           nonBlank(config.jwtVerifyKey()));
       return vertx.deployVerticle(deliveryVerticle).compose(deliveryId ->
-          vertx.deployVerticle(HttpAdapter.serverVerticle(http, useCases))
+          vertx.deployVerticle(HttpAdapter.serverVerticle(http, useCases, metrics))
               .map(httpId -> {
                 LOG.info("iot-webhooks {} listening on {}:{}", Version.current(),
                     config.listenHost().isEmpty() ? "*" : config.listenHost(), config.listenPort());

@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.http;
 
+import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -15,7 +16,7 @@ final class ApiRouter {
 
   private final Router router;
 
-  ApiRouter(Vertx vertx, HttpSettings settings, HttpUseCases useCases) {
+  ApiRouter(Vertx vertx, HttpSettings settings, HttpUseCases useCases, DeliveryMetrics metrics) {
     router = Router.router(vertx);
     router.allowForward(io.vertx.ext.web.AllowForwardHeaders.NONE);
     router.route().order(-1000).handler(RequestContext::begin);
@@ -24,10 +25,18 @@ final class ApiRouter {
 
     Identities identities = new Identities(JwtVerifier.from(settings.jwtVerifyKey()));
     ManagementRoutes management = new ManagementRoutes(useCases, identities);
-    InternalRoutes internal = new InternalRoutes(useCases);
+    InternalRoutes internal = new InternalRoutes(useCases, metrics);
 
     management.mount(router, MANAGEMENT);
     internal.mount(router, INTERNAL);
+    if (metrics instanceof MicrometerMetrics prometheus) {
+      router.get("/metrics").handler(ctx -> ctx.response()
+          .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(prometheus.scrape()));
+      router.get(INTERNAL + "/metrics").handler(ctx -> ctx.response()
+          .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(prometheus.scrape()));
+    }
 
     router.route().failureHandler(Failures::handle);
     router.errorHandler(404, ctx -> Failures.respond(ctx, 404, "not found"));

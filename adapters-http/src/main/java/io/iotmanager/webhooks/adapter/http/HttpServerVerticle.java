@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.http;
 
+import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -13,16 +14,18 @@ final class HttpServerVerticle extends VerticleBase {
 
   private final HttpSettings settings;
   private final HttpUseCases useCases;
+  private final DeliveryMetrics metrics;
   private HttpServer server;
 
-  HttpServerVerticle(HttpSettings settings, HttpUseCases useCases) {
+  HttpServerVerticle(HttpSettings settings, HttpUseCases useCases, DeliveryMetrics metrics) {
     this.settings = settings;
     this.useCases = useCases;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    ApiRouter api = new ApiRouter(vertx, settings, useCases);
+    ApiRouter api = new ApiRouter(vertx, settings, useCases, metrics);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.host())
         .setPort(settings.port())

@@ -6,6 +6,7 @@ import io.iotmanager.webhooks.application.Validation;
 import io.iotmanager.webhooks.application.port.in.DeleteTenantCommand;
 import io.iotmanager.webhooks.application.port.in.DeviceEventData;
 import io.iotmanager.webhooks.application.port.in.RecordDeviceEventsCommand;
+import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.domain.DeviceStatus;
 import io.iotmanager.webhooks.domain.EventType;
 import io.vertx.core.http.HttpMethod;
@@ -26,9 +27,11 @@ final class InternalRoutes {
   static final String MISSING_DEVICE_ID = "missing device ID";
 
   private final HttpUseCases useCases;
+  private final DeliveryMetrics metrics;
 
-  InternalRoutes(HttpUseCases useCases) {
+  InternalRoutes(HttpUseCases useCases, DeliveryMetrics metrics) {
     this.useCases = useCases;
+    this.metrics = metrics;
   }
 
   private static final Pattern PROVISION = Pattern.compile("([^/]*)/devices");
@@ -131,6 +134,9 @@ final class InternalRoutes {
 
   private void record(RoutingContext ctx, String tenant, EventType type, List<DeviceEventData> devices) {
     RecordDeviceEventsCommand command = Validation.check(() -> new RecordDeviceEventsCommand(tenant, type, devices));
-    Replies.when(ctx, useCases.recordDeviceEvents().recordDeviceEvents(command), stored -> Replies.empty(ctx, 202));
+    Replies.when(ctx, useCases.recordDeviceEvents().recordDeviceEvents(command), stored -> {
+      metrics.accepted(stored);
+      Replies.empty(ctx, 202);
+    });
   }
 }

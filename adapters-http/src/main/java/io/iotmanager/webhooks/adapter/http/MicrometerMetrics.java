@@ -1,0 +1,65 @@
+package io.iotmanager.webhooks.adapter.http;
+
+import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+
+/**
+ * Delivery and intake metrics in a Prometheus registry, scraped at {@code GET /metrics}: attempts by
+ * outcome, an attempt latency histogram, the engine's backlog and accepted intake events.
+ */
+final class MicrometerMetrics implements DeliveryMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+  private final Timer latency;
+  private final Counter accepted;
+  private volatile IntSupplier backlog = () -> 0;
+
+  MicrometerMetrics() {
+    latency = Timer.builder("webhook_attempt_duration")
+        .description("Time from sending a webhook request to its response or failure")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry);
+    accepted = Counter.builder("webhook_intake_events")
+        .description("Events stored and acknowledged by intake")
+        .register(registry);
+    Gauge.builder("webhook_pending_backlog", () -> backlog.getAsInt())
+        .description("Events the delivery engine holds in memory: being attempted or waiting for a near retry")
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+  }
+
+  @Override
+  public void attempted(String outcome, long durationMs) {
+    attempts.computeIfAbsent(outcome, o -> Counter.builder("webhook_attempts")
+        .description("Delivery attempts by outcome: delivered, retry, failed, manual")
+        .tag("outcome", o)
+        .register(registry)).increment();
+    latency.record(Duration.ofMillis(durationMs));
+  }
+
+  @Override
+  public void accepted(int events) {
+    accepted.increment(events);
+  }
+
+  void backlog(IntSupplier source) {
+    this.backlog = source;
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}

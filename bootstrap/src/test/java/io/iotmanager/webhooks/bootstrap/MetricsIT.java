@@ -1,0 +1,56 @@
+package io.iotmanager.webhooks.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /metrics}: Prometheus text with attempts by outcome, latency, backlog and intake counts. */
+class MetricsIT {
+  @Test
+  void countsIntakeAndAttemptsByOutcome() throws Exception {
+    try (Receiver receiver = Receiver.start();
+        TestService service = TestService.start(Map.of("webhooks_retry_schedule", "100ms",
+            "webhooks_retry_jitter", "0"))) {
+      String token = TestService.userToken("metrics");
+      HttpResponse<String> created = service.call("POST", TestService.MANAGEMENT + "/integrations", token,
+          "{\"provider\":\"webhook\",\"credentials\":{\"type\":\"http\",\"http\":{\"url\":\""
+              + receiver.url("/hook") + "\"}}}");
+      assertEquals(201, created.statusCode(), created.body());
+      receiver.respond(r -> r.body().contains("\"dev-fail\"") ? Receiver.Answer.status(500)
+          : Receiver.Answer.status(200));
+      assertEquals(202, service.call("DELETE", TestService.INTERNAL + "/tenants/metrics/devices/dev-ok", null, null)
+          .statusCode());
+      assertEquals(202, service.call("DELETE", TestService.INTERNAL + "/tenants/metrics/devices/dev-fail", null,
+          null).statusCode());
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      String text = "";
+      while (System.nanoTime() < deadline) {
+        text = service.call("GET", "/metrics", null, null).body();
+        if (value(text, "webhook_attempts_total\\{outcome=\"failed\"\\}") >= 1
+            && value(text, "webhook_attempts_total\\{outcome=\"delivered\"\\}") >= 1) {
+          break;
+        }
+        java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"delivered\"\\}"), text);
+      assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"retry\"\\}"), text);
+      assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"failed\"\\}"), text);
+      assertEquals(2.0, value(text, "webhook_intake_events_total"), text);
+      assertEquals(3.0, value(text, "webhook_attempt_duration_seconds_count"), text);
+      assertTrue(text.contains("webhook_pending_backlog"), text);
+      assertTrue(text.contains("webhook_attempt_duration_seconds_bucket{le="), text);
+    }
+  }
+
+  private static double value(String text, String metric) {
+    Matcher m = Pattern.compile("(?m)^" + metric + " ([0-9.eE+-]+)$").matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+}
