@@ -33,6 +33,7 @@ import io.iotmanager.webhooks.application.port.in.fixtures.BadInPortUsesOutPort;
 import io.iotmanager.webhooks.application.port.in.fixtures.NestedUseCase;
 import io.iotmanager.webhooks.application.port.out.fixtures.BadOutPortUsesInPort;
 import io.iotmanager.webhooks.application.port.out.fixtures.WidgetRepository;
+import io.iotmanager.webhooks.application.service.fixtures.BadApplicationUsesCompletable;
 import io.iotmanager.webhooks.application.service.fixtures.BadApplicationUsesMongoAdapter;
 import io.iotmanager.webhooks.application.service.fixtures.BadApplicationUsesVertxCore;
 import io.iotmanager.webhooks.application.service.fixtures.BadAwaitsStatically;
@@ -118,6 +119,7 @@ class ArchitectureRulesBiteTest {
         bite("APPLICATION_DEPENDS_ONLY_ON_DOMAIN_JDK_SLF4J_AND_ASYNC_KERNEL", BadApplicationUsesVertxCore.class),
         bite("APPLICATION_DEPENDS_ONLY_ON_DOMAIN_JDK_SLF4J_AND_ASYNC_KERNEL", BadApplicationUsesJackson.class),
         bite("APPLICATION_DEPENDS_ONLY_ON_DOMAIN_JDK_SLF4J_AND_ASYNC_KERNEL", BadApplicationUsesBson.class),
+        bite("APPLICATION_DEPENDS_ONLY_ON_DOMAIN_JDK_SLF4J_AND_ASYNC_KERNEL", BadApplicationUsesCompletable.class),
         // 4. Technologies confined to their adapter
         bite("JACKSON_ONLY_IN_HTTP_ADAPTER", BadApplicationUsesJackson.class),
         bite("HTTP_STACK_ONLY_IN_HTTP_ADAPTER", BadMongoAdapterUsesRouter.class),

@@ -90,13 +90,22 @@ class ArchitectureRulesTest {
   // 3. Application: domain, JDK, slf4j and the Vert.x async kernel only
   // ---------------------------------------------------------------------------------------------
 
-  /** The Vert.x types a use case may see: the async kernel, nothing that needs a running Vertx. */
+  /**
+   * The Vert.x types a use case may see: the async kernel, nothing that needs a running Vertx.
+   *
+   * <p>{@code CompositeFuture} is included because {@code Future}'s own combinators force it:
+   * {@code Future.all/any/join} return it, so chaining on their result ({@code .transform},
+   * {@code .otherwiseEmpty}, ...) is a call on {@code CompositeFuture}. {@code Completable} and
+   * {@code Expectation} are deliberately left out: nothing forces a use case to name them.
+   */
   static final DescribedPredicate<JavaClass> VERTX_ASYNC_KERNEL =
       type(io.vertx.core.Future.class)
           .or(type(io.vertx.core.Promise.class))
           .or(type(io.vertx.core.AsyncResult.class))
           .or(type(io.vertx.core.Handler.class))
-          .as("the Vert.x async kernel (Future, Promise, AsyncResult, Handler)");
+          .or(type(io.vertx.core.CompositeFuture.class))
+          .as("the Vert.x async kernel (Future, Promise, AsyncResult, Handler, and CompositeFuture "
+              + "as returned by Future.all/any/join)");
 
   @ArchTest
   static final ArchRule APPLICATION_DEPENDS_ONLY_ON_DOMAIN_JDK_SLF4J_AND_ASYNC_KERNEL =
@@ -234,7 +243,8 @@ class ArchitectureRulesTest {
     JavaClass owner = target.getOwner();
     switch (target.getName()) {
       case "sleep":
-        return owner.isAssignableTo(Thread.class) || owner.isAssignableTo(java.util.concurrent.TimeUnit.class);
+        return owner.isAssignableTo(Thread.class)
+            || owner.isAssignableTo(java.util.concurrent.TimeUnit.class);
       case "join":
         return owner.isAssignableTo(Thread.class)
             || owner.isAssignableTo(java.util.concurrent.CompletableFuture.class);
