@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
   private final int maxBacklog;
   private final Duration stopTimeout;
   private long timer = -1;
-  private boolean polling;
+  private final AtomicBoolean polling = new AtomicBoolean();
   private volatile boolean stopped;
 
   DeliveryVerticle(DeliverEventsService engine, ClaimDueDeliveriesUseCase claims, Duration pollInterval,
@@ -57,12 +58,11 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
   }
 
   private void poll() {
-    if (polling || stopped || engine.backlog() >= maxBacklog) {
+    if (stopped || engine.backlog() >= maxBacklog || !polling.compareAndSet(false, true)) {
       return;
     }
-    polling = true;
     claims.claimDueDeliveries(new ClaimDueDeliveriesCommand(CLAIM_BATCH)).onComplete(ar -> {
-      polling = false;
+      polling.set(false);
       if (ar.failed()) {
         LOG.warn("claiming due deliveries failed: {}", ar.cause().toString());
       } else if (ar.result() == CLAIM_BATCH) {

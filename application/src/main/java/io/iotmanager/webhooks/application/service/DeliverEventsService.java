@@ -248,6 +248,9 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       }
       return;
     }
+    if (changed.isEmpty() && dueAt.isEmpty()) {
+      return; // nothing was pending: the event is not claimable, no write needed
+    }
     Optional<Instant> leaseUntil = Optional.empty();
     if (dueAt.isPresent()) {
       Duration wait = Duration.between(clock.instant(), dueAt.get());
