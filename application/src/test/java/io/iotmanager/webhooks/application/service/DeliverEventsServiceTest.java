@@ -410,6 +410,56 @@ class DeliverEventsServiceTest {
   }
 
   @Test
+  void aManualSuccessWhileARetryIsHeldEndsTheRetries() {
+    Integration hook = webhook(TENANT, "https://receiver.example/", null);
+    sender.answer("receiver.example", FakeWebhookSender.status(503), FakeWebhookSender.status(200),
+        FakeWebhookSender.status(500));
+    DeliverEventsService engine = engine("5s,5m");
+    EventRecord record = stored(TENANT, hook);
+    deliver(engine, record);
+    assertEquals(DeliveryState.PENDING, status(record).state());
+    scheduler.advance(Duration.ofSeconds(1));
+
+    new RedeliverEventService(events, engine)
+        .redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
+    scheduler.advance(FLUSH);
+    assertEquals(DeliveryState.DELIVERED, status(record).state());
+
+    scheduler.advance(Duration.ofHours(1));
+    poll(engine);
+    assertEquals(2, sender.sent().size(), "the held automatic retry must not send a delivered event again");
+    DeliveryStatus status = status(record);
+    assertEquals(DeliveryState.DELIVERED, status.state());
+    assertEquals(2, status.attempts());
+    assertEquals(List.of(1, 2), events.attempts(record.event().id()).stream().map(Attempt::attempt).toList());
+  }
+
+  @Test
+  void aManualFailureWhileARetryIsHeldKeepsTheScheduleAndTheAttemptNumbers() {
+    Integration hook = webhook(TENANT, "https://receiver.example/", null);
+    sender.answer("receiver.example", FakeWebhookSender.status(503), FakeWebhookSender.status(500),
+        FakeWebhookSender.status(200));
+    DeliverEventsService engine = engine("5s,5m");
+    EventRecord record = stored(TENANT, hook);
+    deliver(engine, record);
+    scheduler.advance(Duration.ofSeconds(1));
+
+    new RedeliverEventService(events, engine)
+        .redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
+    scheduler.advance(FLUSH);
+    assertEquals(DeliveryState.PENDING, status(record).state());
+    assertEquals(Optional.of(T0.plusSeconds(5)), status(record).nextAttemptAt(), "the schedule is unchanged");
+
+    scheduler.advanceTo(T0.plusSeconds(5).plus(FLUSH));
+
+    assertEquals(3, sender.sent().size());
+    assertEquals(T0.plusSeconds(5), sender.sent().get(2).at());
+    assertEquals(DeliveryState.DELIVERED, status(record).state());
+    assertEquals(3, status(record).attempts());
+    assertEquals(List.of(1, 2, 3), events.attempts(record.event().id()).stream().map(Attempt::attempt).toList());
+  }
+
+  @Test
   void aDeletedIntegrationFailsTheDeliveryWithoutSending() {
     Integration hook = webhook(TENANT, "https://receiver.example/", null);
     EventRecord record = stored(TENANT, hook);
