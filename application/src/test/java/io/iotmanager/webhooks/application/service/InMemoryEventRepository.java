@@ -42,6 +42,8 @@ final class InMemoryEventRepository implements EventRepository {
   private final Map<UUID, Stored> events = new LinkedHashMap<>();
   private final List<List<DeliveryOutcome>> outcomeWrites = new ArrayList<>();
   private int failNextWrites;
+  private boolean holdWrites;
+  private final List<Runnable> heldWrites = new ArrayList<>();
 
   synchronized void put(EventRecord record) {
     events.put(record.event().id(), new Stored(record, Optional.empty(), Optional.empty()));
@@ -71,6 +73,22 @@ final class InMemoryEventRepository implements EventRepository {
   /** The next {@code n} outcome writes fail (store unavailable) without applying anything. */
   synchronized void failNextWrites(int n) {
     failNextWrites = n;
+  }
+
+  /** From now on, outcome writes complete only when {@link #releaseWrites} is called. */
+  synchronized void holdWrites() {
+    holdWrites = true;
+  }
+
+  /** Completes the held outcome writes (applying them) and stops holding. */
+  void releaseWrites() {
+    List<Runnable> release;
+    synchronized (this) {
+      holdWrites = false;
+      release = new ArrayList<>(heldWrites);
+      heldWrites.clear();
+    }
+    release.forEach(Runnable::run);
   }
 
   @Override
@@ -117,7 +135,18 @@ final class InMemoryEventRepository implements EventRepository {
   }
 
   @Override
-  public synchronized Future<Void> recordOutcomes(List<DeliveryOutcome> outcomes) {
+  public Future<Void> recordOutcomes(List<DeliveryOutcome> outcomes) {
+    synchronized (this) {
+      if (holdWrites) {
+        io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+        heldWrites.add(() -> apply(outcomes).onComplete(later));
+        return later.future();
+      }
+    }
+    return apply(outcomes);
+  }
+
+  private synchronized Future<Void> apply(List<DeliveryOutcome> outcomes) {
     outcomeWrites.add(List.copyOf(outcomes));
     if (failNextWrites > 0) {
       failNextWrites--;

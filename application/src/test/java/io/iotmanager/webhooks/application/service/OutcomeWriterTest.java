@@ -99,4 +99,18 @@ class OutcomeWriterTest {
     assertEquals(List.of(2, 2), writeSizes());
     assertTrue(writer.drain().succeeded(), "an idle writer drains at once");
   }
+
+  @Test
+  void drainCompletesWhenOutcomesArriveWhileItsWriteIsInFlight() {
+    OutcomeWriter writer = new OutcomeWriter(events, scheduler, 100, Duration.ofHours(1));
+    writer.add(outcome());
+    events.holdWrites();
+    Future<Void> drained = writer.drain();
+    writer.add(outcome());
+
+    events.releaseWrites();
+
+    assertTrue(drained.succeeded(), "the late outcome is written by the drain, not left to a flush timer");
+    assertEquals(List.of(1, 1), writeSizes());
+  }
 }
