@@ -3,13 +3,17 @@ package io.iotmanager.webhooks.bootstrap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -34,20 +38,30 @@ final class Receiver implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
+  private final String host;
   final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile Function<Received, Answer> respond = r -> Answer.status(200);
+  /** Requests left hanging whose connection is still open. */
+  private final Set<HttpServerResponse> hanging = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger maxHanging = new AtomicInteger();
 
-  private Receiver(Vertx vertx, HttpServer server) {
+  private Receiver(Vertx vertx, HttpServer server, String host) {
     this.vertx = vertx;
     this.server = server;
+    this.host = host;
   }
 
   static Receiver start() throws Exception {
+    return start("127.0.0.1");
+  }
+
+  /** A receiver listening on {@code host} (e.g. {@code localhost}), whose {@link #url} names that host. */
+  static Receiver start(String host) throws Exception {
     Vertx vertx = Vertx.vertx();
     Receiver[] self = new Receiver[1];
     HttpServer server = vertx.createHttpServer().requestHandler(req -> self[0].handle(req));
-    self[0] = new Receiver(vertx, server);
-    server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    self[0] = new Receiver(vertx, server, host);
+    server.listen(0, host).await(10, TimeUnit.SECONDS);
     return self[0];
   }
 
@@ -62,7 +76,30 @@ final class Receiver implements AutoCloseable {
   }
 
   String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return "http://" + host + ":" + port() + path;
+  }
+
+  /** How many requests are hanging now (no answer yet, connection still open). */
+  int hangingNow() {
+    return hanging.size();
+  }
+
+  /** The most requests that were hanging at the same time. */
+  int maxHanging() {
+    return maxHanging.get();
+  }
+
+  /** Answers every request hanging now with {@code status}. */
+  void releaseHanging(int status) {
+    for (HttpServerResponse response : List.copyOf(hanging)) {
+      if (hanging.remove(response)) {
+        vertx.runOnContext(v -> {
+          if (!response.ended() && !response.closed()) {
+            response.setStatusCode(status).end();
+          }
+        });
+      }
+    }
   }
 
   List<Received> received() {
@@ -78,6 +115,10 @@ final class Receiver implements AutoCloseable {
       received.add(r);
       Answer answer = respond.apply(r);
       if (answer.hangs()) {
+        HttpServerResponse response = req.response();
+        hanging.add(response);
+        maxHanging.accumulateAndGet(hanging.size(), Math::max);
+        response.closeHandler(v -> hanging.remove(response));
         return;
       }
       answer.headers().forEach((k, v) -> req.response().putHeader(k, v));

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -63,6 +64,8 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   private final DeliveryLimiter limiter;
   private final OutcomeWriter writer;
   private final AtomicInteger heldRetries = new AtomicInteger();
+  /** The latest known state of each event waiting in memory for a near retry, by event id. */
+  private final Map<UUID, EventRecord> held = new ConcurrentHashMap<>();
   private final AtomicInteger eventsInFlight = new AtomicInteger();
 
   public DeliverEventsService(IntegrationRepository integrations, EventRepository events, WebhookSender sender,
@@ -173,6 +176,22 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
 
   private record Step(DeliveryStatus status, Optional<Attempt> attempt) {}
 
+  /**
+   * An event held for a near retry, updated with a manual attempt made meanwhile: a delivery the manual
+   * attempt delivered is not sent again, and the next automatic attempt counts the manual one. The
+   * automatic schedule of a delivery still pending is kept.
+   */
+  private static EventRecord withManualOutcome(EventRecord waiting, Map<Integer, DeliveryStatus> changed) {
+    List<DeliveryStatus> deliveries = new ArrayList<>(waiting.deliveries());
+    changed.forEach((k, manual) -> {
+      DeliveryStatus before = deliveries.get(k);
+      deliveries.set(k, new DeliveryStatus(manual.integrationId(), manual.state(),
+          Math.max(manual.attempts(), before.attempts() + 1), manual.statusCode(), manual.error(),
+          manual.state() == DeliveryState.PENDING ? before.nextAttemptAt() : Optional.empty()));
+    });
+    return new EventRecord(waiting.event(), deliveries);
+  }
+
   private Future<Step> attempt(Event event, DeliveryStatus d, HttpCredentials http, AttemptTrigger trigger) {
     return limiter.run(http.host(), () -> {
       Instant started = clock.instant();
@@ -244,6 +263,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
         .min(Comparator.naturalOrder());
     if (trigger == AttemptTrigger.MANUAL) {
       if (!changed.isEmpty()) {
+        held.computeIfPresent(id, (k, waiting) -> withManualOutcome(waiting, changed));
         writer.add(new DeliveryOutcome(id, changed, attempts, dueAt, Optional.empty(), Optional.empty()));
       }
       return;
@@ -260,9 +280,11 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       if (wait.compareTo(settings.retryHorizon()) <= 0 && tryHold()) {
         leaseUntil = Optional.of(dueAt.get().plus(settings.lease()));
         EventRecord next = new EventRecord(record.event(), after);
+        held.put(id, next);
         scheduler.schedule(wait, () -> {
           heldRetries.decrementAndGet();
-          deliverEvents(DeliverEventsCommand.auto(List.of(next)));
+          EventRecord latest = held.remove(id);
+          deliverEvents(DeliverEventsCommand.auto(List.of(latest == null ? next : latest)));
         });
       }
     }

@@ -85,14 +85,22 @@ final class OutcomeWriter {
             + "their leases expire: {}", batch.size(), attempt, ar.cause().toString());
       }
       List<Promise<Void>> done = List.of();
+      boolean writeMore = false;
       synchronized (this) {
         writesInFlight--;
         if (writesInFlight == 0 && pending.isEmpty()) {
           done = new ArrayList<>(drainWaiters);
           drainWaiters.clear();
+        } else if (writesInFlight == 0 && !drainWaiters.isEmpty()) {
+          // Outcomes that came while draining: write them now rather than wait for a flush timer,
+          // which may never run once the service is stopping.
+          writeMore = true;
         }
       }
       done.forEach(Promise::tryComplete);
+      if (writeMore) {
+        flush();
+      }
     });
   }
 

@@ -1,0 +1,180 @@
+package io.iotmanager.webhooks.application.service;
+
+import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.application.port.out.EventRepository;
+import io.iotmanager.webhooks.domain.Attempt;
+import io.iotmanager.webhooks.domain.DeliveryOutcome;
+import io.iotmanager.webhooks.domain.DeliveryState;
+import io.iotmanager.webhooks.domain.DeliveryStatus;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The events log in memory, applying outcomes the way the Mongo adapter does (statuses by position,
+ * attempts appended, due time and lease set or cleared; an automatic outcome only under its owner's
+ * lease), and recording every {@code recordOutcomes} call so tests can count store writes.
+ */
+final class InMemoryEventRepository implements EventRepository {
+  /** One stored event: the record, its attempt log, its due time and lease. */
+  static final class Stored {
+    EventRecord record;
+    final List<Attempt> attempts = new ArrayList<>();
+    Optional<Instant> dueAt;
+    Optional<String> leaseOwner;
+    Optional<Instant> leaseUntil;
+
+    Stored(EventRecord record, Optional<String> owner, Optional<Instant> until) {
+      this.record = record;
+      this.dueAt = record.deliveries().stream().filter(d -> d.state() == DeliveryState.PENDING)
+          .map(d -> d.nextAttemptAt().orElse(Instant.EPOCH)).min(Instant::compareTo);
+      this.leaseOwner = owner;
+      this.leaseUntil = until;
+    }
+  }
+
+  private final Map<UUID, Stored> events = new LinkedHashMap<>();
+  private final List<List<DeliveryOutcome>> outcomeWrites = new ArrayList<>();
+  private int failNextWrites;
+  private boolean holdWrites;
+  private final List<Runnable> heldWrites = new ArrayList<>();
+
+  synchronized void put(EventRecord record) {
+    events.put(record.event().id(), new Stored(record, Optional.empty(), Optional.empty()));
+  }
+
+  synchronized Stored stored(UUID id) {
+    return events.get(id);
+  }
+
+  synchronized EventRecord record(UUID id) {
+    return events.get(id).record;
+  }
+
+  synchronized DeliveryStatus status(UUID eventId, int index) {
+    return events.get(eventId).record.deliveries().get(index);
+  }
+
+  synchronized List<Attempt> attempts(UUID eventId) {
+    return new ArrayList<>(events.get(eventId).attempts);
+  }
+
+  /** Every {@code recordOutcomes} call, with its batch. */
+  synchronized List<List<DeliveryOutcome>> outcomeWrites() {
+    return new ArrayList<>(outcomeWrites);
+  }
+
+  /** The next {@code n} outcome writes fail (store unavailable) without applying anything. */
+  synchronized void failNextWrites(int n) {
+    failNextWrites = n;
+  }
+
+  /** From now on, outcome writes complete only when {@link #releaseWrites} is called. */
+  synchronized void holdWrites() {
+    holdWrites = true;
+  }
+
+  /** Completes the held outcome writes (applying them) and stops holding. */
+  void releaseWrites() {
+    List<Runnable> release;
+    synchronized (this) {
+      holdWrites = false;
+      release = new ArrayList<>(heldWrites);
+      heldWrites.clear();
+    }
+    release.forEach(Runnable::run);
+  }
+
+  @Override
+  public synchronized Future<Void> insertAll(List<EventRecord> records, String leaseOwner, Instant leaseUntil) {
+    records.forEach(r -> events.put(r.event().id(), new Stored(r, Optional.of(leaseOwner), Optional.of(leaseUntil))));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<List<EventRecord>> find(String tenantId, int skip, int limit,
+      Optional<UUID> integrationId) {
+    return Future.succeededFuture(events.values().stream().map(s -> s.record)
+        .filter(r -> r.event().tenantId().equals(tenantId)).skip(skip).limit(limit).toList());
+  }
+
+  @Override
+  public synchronized Future<Optional<EventRecord>> findById(String tenantId, UUID id) {
+    return Future.succeededFuture(Optional.ofNullable(events.get(id)).map(s -> s.record)
+        .filter(r -> r.event().tenantId().equals(tenantId)));
+  }
+
+  @Override
+  public synchronized Future<Void> deleteTenant(String tenantId) {
+    events.values().removeIf(s -> s.record.event().tenantId().equals(tenantId));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<List<EventRecord>> claimDue(String owner, Instant now, Instant leaseUntil, int limit) {
+    List<EventRecord> claimed = new ArrayList<>();
+    for (Stored s : events.values()) {
+      if (claimed.size() >= limit) {
+        break;
+      }
+      boolean due = s.dueAt.isPresent() && !s.dueAt.get().isAfter(now);
+      boolean free = s.leaseUntil.isEmpty() || s.leaseUntil.get().isBefore(now);
+      if (due && free) {
+        s.leaseOwner = Optional.of(owner);
+        s.leaseUntil = Optional.of(leaseUntil);
+        claimed.add(s.record);
+      }
+    }
+    return Future.succeededFuture(claimed);
+  }
+
+  @Override
+  public Future<Void> recordOutcomes(List<DeliveryOutcome> outcomes) {
+    synchronized (this) {
+      if (holdWrites) {
+        io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+        heldWrites.add(() -> apply(outcomes).onComplete(later));
+        return later.future();
+      }
+    }
+    return apply(outcomes);
+  }
+
+  private synchronized Future<Void> apply(List<DeliveryOutcome> outcomes) {
+    outcomeWrites.add(List.copyOf(outcomes));
+    if (failNextWrites > 0) {
+      failNextWrites--;
+      return Future.failedFuture(new ApplicationException.StoreUnavailable("store unavailable", null));
+    }
+    for (DeliveryOutcome o : outcomes) {
+      Stored s = events.get(o.eventId());
+      if (s == null || (!o.manual() && !o.leaseOwner().equals(s.leaseOwner))) {
+        continue;
+      }
+      List<DeliveryStatus> deliveries = new ArrayList<>(s.record.deliveries());
+      o.changed().forEach(deliveries::set);
+      s.record = new EventRecord(s.record.event(), deliveries);
+      s.attempts.addAll(o.attempts());
+      s.dueAt = o.dueAt();
+      if (!o.manual()) {
+        s.leaseUntil = o.leaseUntil();
+        if (o.leaseUntil().isEmpty()) {
+          s.leaseOwner = Optional.empty();
+        }
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
+    return Future.succeededFuture(Optional.ofNullable(events.get(eventId))
+        .filter(s -> s.record.event().tenantId().equals(tenantId)).map(s -> List.copyOf(s.attempts)));
+  }
+}
