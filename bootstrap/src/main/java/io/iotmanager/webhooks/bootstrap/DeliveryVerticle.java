@@ -54,7 +54,8 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
       // Left to the store: the birth lease expires and a poll claims them.
       return;
     }
-    engine.deliverEvents(DeliverEventsCommand.auto(stored));
+    // On this verticle's context, so the engine's timers (held retries, outcome flushes) are its own.
+    context.runOnContext(v -> engine.deliverEvents(DeliverEventsCommand.auto(stored)));
   }
 
   private void poll() {
@@ -74,6 +75,7 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
   @Override
   public Future<?> stop() {
     stopped = true;
+    engine.stopStarting();
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

@@ -7,6 +7,7 @@ import io.iotmanager.webhooks.domain.ReservedAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -29,11 +30,14 @@ import java.util.concurrent.TimeoutException;
  * that changes between check and connect cannot reach an internal address.
  */
 final class VertxWebhookSender implements WebhookSender {
+  private static final int RESOLVER_THREADS = 8;
   private final Vertx vertx;
+  private final WorkerExecutor resolver;
   private final HttpClient client;
 
   VertxWebhookSender(Vertx vertx, int maxPerHost) {
     this.vertx = vertx;
+    this.resolver = vertx.createSharedWorkerExecutor("webhook-resolver", RESOLVER_THREADS);
     this.client = vertx.createHttpClient(new HttpClientOptions()
             .setKeepAlive(true)
             .setTcpNoDelay(true)
@@ -47,22 +51,36 @@ final class VertxWebhookSender implements WebhookSender {
   @Override
   public Future<WebhookResponse> send(WebhookRequest request) {
     long start = System.nanoTime();
+    long timeoutMs = request.timeout().toMillis();
     URI url = request.url();
     boolean ssl = "https".equalsIgnoreCase(url.getScheme());
     int port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
     String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
         : url.getHost();
+    // One deadline for the whole attempt: name resolution, connect, request and response.
+    Promise<WebhookResponse> result = Promise.promise();
+    long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(new TimeoutException(
+        "timeout after " + timeoutMs + " ms")));
     Future<Optional<SocketAddress>> server = request.checkAddress()
         ? resolveChecked(host, port).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
-    return server
-        .compose(address -> post(request, url, host, port, ssl, address))
+    server.compose(address -> result.future().isComplete() ? Future.<WebhookResponse>failedFuture("timed out")
+            : post(request, url, host, port, ssl, address, result.future()))
+        .onComplete(ar -> {
+          vertx.cancelTimer(timer);
+          if (ar.succeeded()) {
+            result.tryComplete(new WebhookResponse(ar.result().statusCode(), ar.result().retryAfter(),
+                Optional.empty(), elapsed(start)));
+          } else {
+            result.tryFail(ar.cause());
+          }
+        });
+    return result.future()
         .recover(err -> Future.succeededFuture(WebhookResponse.error(describe(err, request), elapsed(start))));
   }
 
   private Future<WebhookResponse> post(WebhookRequest request, URI url, String host, int port, boolean ssl,
-      Optional<SocketAddress> server) {
-    long start = System.nanoTime();
+      Optional<SocketAddress> server, Future<WebhookResponse> deadline) {
     long timeoutMs = request.timeout().toMillis();
     String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
         + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
@@ -76,22 +94,10 @@ final class VertxWebhookSender implements WebhookSender {
         .setConnectTimeout(timeoutMs)
         .setIdleTimeout(timeoutMs);
     server.ifPresent(options::setServer);
-    Promise<WebhookResponse> result = Promise.promise();
-    long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(new TimeoutException(
-        "timeout after " + timeoutMs + " ms")));
-    client.request(options).compose(req -> {
-      result.future().onFailure(err -> req.reset());
+    return client.request(options).compose(req -> {
+      deadline.onFailure(err -> req.reset());
       return send(req, request);
-    }).onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        result.tryComplete(new WebhookResponse(ar.result().statusCode(), ar.result().retryAfter(),
-            Optional.empty(), elapsed(start)));
-      } else {
-        result.tryFail(ar.cause());
-      }
     });
-    return result.future();
   }
 
   private static Future<WebhookResponse> send(HttpClientRequest req, WebhookRequest request) {
@@ -107,8 +113,12 @@ final class VertxWebhookSender implements WebhookSender {
     });
   }
 
+  /**
+   * Resolves on a pool of its own, so slow name servers cannot starve the workers others (the embedded
+   * store among them) need; the attempt's deadline covers it.
+   */
   private Future<SocketAddress> resolveChecked(String host, int port) {
-    return vertx.executeBlocking(() -> {
+    return resolver.executeBlocking(() -> {
       InetAddress[] all = InetAddress.getAllByName(host);
       InetAddress chosen = all[0];
       if (ReservedAddresses.isReserved(chosen)) {
@@ -139,6 +149,7 @@ final class VertxWebhookSender implements WebhookSender {
   }
 
   Future<Void> close() {
+    resolver.close();
     return client.close();
   }
 

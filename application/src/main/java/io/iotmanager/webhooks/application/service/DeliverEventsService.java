@@ -64,6 +64,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   private final DeliveryLimiter limiter;
   private final OutcomeWriter writer;
   private final AtomicInteger heldRetries = new AtomicInteger();
+  private volatile boolean stopping;
   /** The latest known state of each event waiting in memory for a near retry, by event id. */
   private final Map<UUID, EventRecord> held = new ConcurrentHashMap<>();
   private final AtomicInteger eventsInFlight = new AtomicInteger();
@@ -123,6 +124,14 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Starts no new automatic attempts from now on: retries held in memory that come due are left to the
+   * store, where their lease expires and an instance claims them. Attempts in flight finish.
+   */
+  public void stopStarting() {
+    stopping = true;
   }
 
   /** Writes the outcomes not yet written; completes once the store has them (or gave up). */
@@ -284,6 +293,9 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
         scheduler.schedule(wait, () -> {
           heldRetries.decrementAndGet();
           EventRecord latest = held.remove(id);
+          if (stopping) {
+            return;
+          }
           deliverEvents(DeliverEventsCommand.auto(List.of(latest == null ? next : latest)));
         });
       }
