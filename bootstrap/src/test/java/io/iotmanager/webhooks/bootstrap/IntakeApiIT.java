@@ -144,7 +144,7 @@ class IntakeApiIT {
     addIntegration(tenant, receiver.url("/hook/" + tenant), null);
 
     List<String> provisions = List.of(
-        "{", "not json", "[]", "null", "\"dev1\"",
+        "{", "not json", "[]", "null", "\"dev1\"", "{\"id\":\"a\"} trailing", "{\"id\":\"a\"}{\"id\":\"b\"}",
         "{\"id\":123}", "{\"id\":true}", "{\"device_id\":7}", "{\"id\":\"d\",\"status\":1}",
         "{\"id\":\"d\",\"auth_sets\":\"x\"}", "{\"id\":\"d\",\"auth_sets\":{\"id\":\"a\"}}",
         "{\"id\":\"d\",\"auth_sets\":[{\"id\":1}]}", "{\"id\":\"d\",\"auth_sets\":[{\"identity_data\":\"x\"}]}",
@@ -155,7 +155,8 @@ class IntakeApiIT {
     }
     assertMalformed(service.call("POST", devices(tenant), null, ""), "(empty)");
 
-    List<String> bulks = List.of("{", "{\"id\":\"a\"}", "[{\"id\":1}]", "[1,2]", "[\"a\"]", "[[]]", "null", "");
+    List<String> bulks = List.of("{", "{\"id\":\"a\"}", "[{\"id\":\"a\"}]]", "[{\"id\":\"a\"}] []",
+        "[{\"id\":1}]", "[1,2]", "[\"a\"]", "[[]]", "null", "");
     for (String body : bulks) {
       assertMalformed(service.call("PUT", bulk(tenant, "accepted"), null, body), body);
     }
