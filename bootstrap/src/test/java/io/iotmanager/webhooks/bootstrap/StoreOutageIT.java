@@ -83,6 +83,24 @@ class StoreOutageIT {
     }
   }
 
+  @Test
+  void aStoreThatHangsGets503AndKeepsNothingOfTheRefusedCalls() throws Exception {
+    try (TcpProxy proxy = TcpProxy.start(host, port); Receiver receiver = Receiver.start();
+        TestService service = TestService.start(Map.of("mongo_url", viaProxy(proxy)))) {
+      String tenant = tenant();
+      Api.addIntegration(service, tenant, receiver.url("/hook"), null);
+      assertEquals(202, service.call("POST", devices(tenant), null, "{\"id\":\"before\"}").statusCode());
+
+      proxy.blackHole();
+
+      assertUnavailableWithinBound(service, tenant);
+
+      proxy.restore();
+
+      assertRecovers(service, tenant);
+    }
+  }
+
   /** Through the proxy only: a direct connection, so the driver does not go around it to the members. */
   private static String viaProxy(TcpProxy proxy) {
     return "mongodb://127.0.0.1:" + proxy.port() + "/?directConnection=true";
