@@ -104,6 +104,21 @@ final class TestService implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Sends {@code body} without declaring its length ({@code Transfer-Encoding: chunked}), as a client
+   * streaming a body of unknown size does.
+   */
+  HttpResponse<String> callStreaming(String method, String path, String token, byte[] body) throws IOException,
+      InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+        .header("Content-Type", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   @Override
   public void close() throws Exception {
     try {

@@ -7,7 +7,10 @@ import io.iotmanager.webhooks.domain.EventTime;
 import io.iotmanager.webhooks.domain.JsonText;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Map;
 
@@ -25,14 +28,30 @@ final class DeviceDtos {
     }
   }
 
-  @JsonPropertyOrder({"id", "device_id", "identity_data", "pubkey", "status", "ts"})
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   record AuthSet(String id, @JsonProperty("device_id") String deviceId,
       @JsonProperty("identity_data") Map<String, Object> identityData, String pubkey, String status, String ts) {}
 
+  /**
+   * An auth set as the original writes it: every field but {@code ts} always present (an absent string
+   * is {@code ""}, absent identity data is {@code null}), as Go's encoder writes a struct without
+   * {@code omitempty}.
+   */
+  @JsonPropertyOrder({"id", "device_id", "identity_data", "pubkey", "status", "ts"})
+  record AuthSetData(String id, @JsonProperty("device_id") String deviceId,
+      @JsonProperty("identity_data") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Object> identityData,
+      String pubkey, String status, @JsonInclude(JsonInclude.Include.NON_NULL) String ts) {
+    static AuthSetData of(AuthSet posted) {
+      if (posted == null) {
+        return new AuthSetData("", "", null, "", "", null);
+      }
+      return new AuthSetData(orEmpty(posted.id()), orEmpty(posted.deviceId()), posted.identityData(),
+          orEmpty(posted.pubkey()), orEmpty(posted.status()), time("ts", posted.ts()));
+    }
+  }
+
   @JsonPropertyOrder({"id", "status", "auth_sets", "created_ts"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record DeviceData(String id, String status, @JsonProperty("auth_sets") List<AuthSet> authSets,
+  record DeviceData(String id, String status, @JsonProperty("auth_sets") List<AuthSetData> authSets,
       @JsonProperty("created_ts") String createdTs) {}
 
   record StatusItem(String id, @JsonProperty("device_id") String deviceId) {
@@ -43,8 +62,8 @@ final class DeviceDtos {
 
   /** The {@code device-provisioned} data: the device as posted, known fields only. */
   static JsonText provisioned(DeviceRequest device) {
-    List<AuthSet> authSets = device.authSets() == null ? null : device.authSets().stream()
-        .map(a -> new AuthSet(a.id(), a.deviceId(), a.identityData(), a.pubkey(), a.status(), time("ts", a.ts())))
+    List<AuthSetData> authSets = device.authSets() == null ? null : device.authSets().stream()
+        .map(AuthSetData::of)
         .toList();
     return new JsonText(Json.write(new DeviceData(device.effectiveId(),
         device.status() == null || device.status().isEmpty() ? null : device.status(),
@@ -60,6 +79,17 @@ final class DeviceDtos {
     return new JsonText(Json.write(new DeviceData(deviceId, status, null, null)));
   }
 
+  /** RFC 3339 with the fraction's trailing zeros dropped and a non-zero offset kept, as Go writes it. */
+  private static final DateTimeFormatter WITH_OFFSET = new DateTimeFormatterBuilder()
+      .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+      .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+      .appendOffset("+HH:MM", "Z")
+      .toFormatter();
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
   /** Normalizes an RFC 3339 time as Go's encoder writes it (offset kept, trailing zeros dropped). */
   private static String time(String field, String text) {
     if (text == null || text.isEmpty()) {
@@ -70,7 +100,7 @@ final class DeviceDtos {
       if (t.getOffset().equals(ZoneOffset.UTC)) {
         return EventTime.format(t.toInstant());
       }
-      return text;
+      return WITH_OFFSET.format(t);
     } catch (DateTimeParseException e) {
       throw new MalformedRequest(field + ": not an RFC 3339 time");
     }

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,15 +34,21 @@ final class Json {
 
   private Json() {}
 
-  /** Parses a request body into {@code type}; a body that is not JSON or has wrong types is a 400. */
+  /**
+   * Parses a request body into {@code type}; a body that is not JSON (trailing data included) or has
+   * wrong types is a 400.
+   */
   static <T> T read(Buffer body, Class<T> type) {
     if (body == null || body.length() == 0) {
       throw new MalformedRequest("empty body");
     }
-    try {
-      T value = MAPPER.readValue(body.getBytes(), type);
+    try (JsonParser parser = MAPPER.createParser(body.getBytes())) {
+      T value = MAPPER.readValue(parser, type);
       if (value == null) {
         throw new MalformedRequest("null body");
+      }
+      if (parser.nextToken() != null) {
+        throw new MalformedRequest("unexpected data after the JSON value");
       }
       return value;
     } catch (MismatchedInputException e) {

@@ -6,22 +6,43 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.ErrorCategory;
 import io.iotmanager.webhooks.application.ApplicationException;
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Translates what the driver and the document mapping throw into {@link ApplicationException}s, inside
  * the adapter: an application exception passes unchanged, anything else means the store failed.
  */
 final class StoreFailures {
+  /**
+   * How long one store operation may take. The driver bounds finding a server ({@code
+   * serverSelectionTimeoutMS}) but, without a socket timeout, not waiting for the answer on an open
+   * connection: a store that accepts and never answers held a request (an intake call among them)
+   * forever. Past this bound the operation fails with {@code StoreUnavailable} (503); the server may still
+   * apply a write afterwards, which at-least-once delivery allows (the caller retries: a duplicate event,
+   * never a lost one, and never a 202 for an event not stored).
+   */
+  static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(10);
+
   private StoreFailures() {}
 
-  /** Fails like {@code operation}, with driver errors turned into {@code StoreUnavailable("store unavailable: <what>")}. */
+  /**
+   * Fails like {@code operation}, or with a timeout after {@link #OPERATION_TIMEOUT}, with driver errors
+   * turned into {@code StoreUnavailable("store unavailable: <what>")}.
+   */
   static <T> Future<T> guard(Future<T> operation, String what) {
-    return operation.recover(error -> Future.failedFuture(translate(error, what)));
+    return operation.timeout(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(error -> Future.failedFuture(translate(error, what)));
   }
 
   static ApplicationException translate(Throwable error, String what) {
     if (error instanceof ApplicationException applicationException) {
       return applicationException;
+    }
+    if (error instanceof TimeoutException) {
+      return new ApplicationException.StoreUnavailable("store unavailable: " + what + ": no answer within "
+          + OPERATION_TIMEOUT.toMillis() + " ms", error);
     }
     if (error instanceof StoredDocumentException) {
       return new ApplicationException.StoreUnavailable("store unavailable: " + what + ": " + error.getMessage(),

@@ -105,7 +105,8 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
         rounds.add(round);
       }
     }
-    return Future.join(rounds).otherwiseEmpty().mapEmpty();
+    Future<?> all = Future.join(rounds); // as a Future: CompositeFuture is not in the async kernel
+    return all.otherwiseEmpty().mapEmpty();
   }
 
   /** Events this engine holds in memory: attempting now, or waiting in memory for a near retry. */
@@ -167,7 +168,8 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       }
       steps.put(k, attempt(record.event(), d, integration.credentials().http().get(), trigger));
     }
-    return Future.join(new ArrayList<>(steps.values())).transform(ignored -> {
+    Future<?> all = Future.join(new ArrayList<>(steps.values())); // as a Future, as above
+    return all.transform(ignored -> {
       Map<Integer, DeliveryStatus> changed = new HashMap<>();
       List<Attempt> attempts = new ArrayList<>();
       steps.forEach((k, f) -> {

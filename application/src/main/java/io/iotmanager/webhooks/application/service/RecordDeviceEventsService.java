@@ -22,7 +22,9 @@ import io.vertx.core.Future;
 /**
  * Durable intake (API.md B1): stores the events of one call, each with one pending delivery per
  * webhook integration of the tenant, in one batched write claimed at birth by this instance, then
- * hands them to the dispatcher. A tenant without integrations costs no write.
+ * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
+ * of a tenant whose integrations are all of other providers (never called, A3) are logged without
+ * deliveries and not handed off.
  */
 public final class RecordDeviceEventsService implements RecordDeviceEventsUseCase {
   private final IntegrationRepository integrations;
@@ -64,8 +66,11 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
             .toList();
         records.add(new EventRecord(event, deliveries));
       }
+      List<EventRecord> deliverable = records.stream().filter(r -> !r.deliveries().isEmpty()).toList();
       return events.insertAll(records, instanceId, now.plus(lease)).map(stored -> {
-        queue.submit(records);
+        if (!deliverable.isEmpty()) {
+          queue.submit(deliverable);
+        }
         return records.size();
       });
     });

@@ -1,0 +1,97 @@
+package io.iotmanager.webhooks.bootstrap;
+
+import static io.iotmanager.webhooks.bootstrap.TestService.INTERNAL;
+import static io.iotmanager.webhooks.bootstrap.TestService.MANAGEMENT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Paths, bodies and assertions shared by the HTTP-level ITs of intake and the events log. */
+final class Api {
+  /** RFC 3339 in UTC, up to nine fraction digits, no trailing zero (Go's RFC3339Nano). */
+  static final Pattern RFC3339_UTC = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{0,8}[1-9])?Z");
+
+  private Api() {}
+
+  static String tenant() {
+    return "t-" + UUID.randomUUID();
+  }
+
+  static String devices(String tenant) {
+    return INTERNAL + "/tenants/" + tenant + "/devices";
+  }
+
+  static String bulk(String tenant, String status) {
+    return INTERNAL + "/tenants/" + tenant + "/bulk/devices/status/" + status;
+  }
+
+  static String integrationJson(String url, String secret) {
+    JsonObject http = new JsonObject().put("url", url);
+    if (secret != null) {
+      http.put("secret", secret);
+    }
+    return new JsonObject().put("provider", "webhook")
+        .put("credentials", new JsonObject().put("type", "http").put("http", http)).encode();
+  }
+
+  /** Creates a webhook integration of {@code tenant}; returns its id. */
+  static UUID addIntegration(TestService service, String tenant, String url, String secret) throws Exception {
+    HttpResponse<String> created = service.call("POST", MANAGEMENT + "/integrations", TestService.userToken(tenant),
+        integrationJson(url, secret));
+    assertEquals(201, created.statusCode(), created.body());
+    String location = created.headers().firstValue("Location").orElseThrow();
+    return UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
+  }
+
+  /** GET /events{query} as a user of {@code tenant}; must answer 200. */
+  static JsonArray events(TestService service, String tenant, String query) throws Exception {
+    HttpResponse<String> reply = service.call("GET", MANAGEMENT + "/events" + query, TestService.userToken(tenant),
+        null);
+    assertEquals(200, reply.statusCode(), reply.body());
+    return new JsonArray(reply.body());
+  }
+
+  static JsonArray integrations(TestService service, String tenant) throws Exception {
+    HttpResponse<String> reply = service.call("GET", MANAGEMENT + "/integrations", TestService.userToken(tenant),
+        null);
+    assertEquals(200, reply.statusCode(), reply.body());
+    return new JsonArray(reply.body());
+  }
+
+  static void assertTime(String time, Instant notBefore) {
+    assertNotNull(time);
+    assertTrue(RFC3339_UTC.matcher(time).matches(), "RFC 3339 UTC: " + time);
+    Instant at = Instant.parse(time);
+    assertFalse(at.isBefore(notBefore.minusSeconds(1)), time + " is before the call");
+    assertFalse(at.isAfter(Instant.now().plusSeconds(1)), time + " is in the future");
+  }
+
+  static String errorOf(HttpResponse<String> reply) {
+    return new JsonObject(reply.body()).getString("error");
+  }
+
+  /** An error answer of API.md A1: the status, JSON {error, request_id}, the request id echoed. */
+  static void assertErrorStatus(HttpResponse<String> reply, int status) {
+    assertEquals(status, reply.statusCode(), reply.body());
+    assertEquals("application/json; charset=utf-8", reply.headers().firstValue("Content-Type").orElse(""));
+    JsonObject body = new JsonObject(reply.body());
+    assertEquals(Set.of("error", "request_id"), body.fieldNames(), reply.body());
+    assertFalse(body.getString("error").isBlank());
+    assertFalse(body.getString("request_id").isBlank());
+    assertEquals(body.getString("request_id"), reply.headers().firstValue("X-Men-Requestid").orElse(null));
+  }
+
+  static void assertError(HttpResponse<String> reply, int status, String message) {
+    assertErrorStatus(reply, status);
+    assertEquals(message, errorOf(reply), reply.body());
+  }
+}
