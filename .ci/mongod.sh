@@ -147,6 +147,12 @@ stop_wineserver() {
   # process; wait for that, and only kill it if it lingers.
   [[ -x "$WINESERVER" && -d "$WINEPREFIX" ]] || return 0
   if ! timeout 15 "$WINESERVER" -w </dev/null >/dev/null 2>&1; then
+    # The prefix is shared by every mongod started with the same cache: killing the
+    # wineserver would kill the others too.
+    if pgrep -f 'mongod\.exe' >/dev/null 2>&1; then
+      log "wineserver still serves another mongod of this prefix; leaving it running"
+      return 0
+    fi
     log "wineserver still running after 15 s; killing it (wineserver -k)"
     "$WINESERVER" -k </dev/null >/dev/null 2>&1 || true
   fi
