@@ -65,18 +65,18 @@ final class DeviceDtos {
     List<AuthSetData> authSets = device.authSets() == null ? null : device.authSets().stream()
         .map(AuthSetData::of)
         .toList();
-    return new JsonText(Json.write(new DeviceData(device.effectiveId(),
+    return new JsonText(Json.writeWebhookData(new DeviceData(device.effectiveId(),
         device.status() == null || device.status().isEmpty() ? null : device.status(),
         authSets == null || authSets.isEmpty() ? null : authSets,
         time("created_ts", device.createdTs()))));
   }
 
   static JsonText idOnly(String deviceId) {
-    return new JsonText(Json.write(new DeviceData(deviceId, null, null, null)));
+    return new JsonText(Json.writeWebhookData(new DeviceData(deviceId, null, null, null)));
   }
 
   static JsonText statusChanged(String deviceId, String status) {
-    return new JsonText(Json.write(new DeviceData(deviceId, status, null, null)));
+    return new JsonText(Json.writeWebhookData(new DeviceData(deviceId, status, null, null)));
   }
 
   /** RFC 3339 with the fraction's trailing zeros dropped and a non-zero offset kept, as Go writes it. */

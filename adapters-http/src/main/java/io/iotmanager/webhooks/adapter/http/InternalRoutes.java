@@ -113,8 +113,8 @@ final class InternalRoutes {
     }
     StatusItem[] items = Json.read(ctx.body().buffer(), StatusItem[].class);
     if (items.length > RecordDeviceEventsCommand.MAX_DEVICES) {
-      throw new HttpProblem(400, "too many devices: at most " + RecordDeviceEventsCommand.MAX_DEVICES
-          + " per request, got " + items.length);
+      throw new HttpProblem(400, "too many bulk items: max " + RecordDeviceEventsCommand.MAX_DEVICES
+          + " items per request");
     }
     List<DeviceEventData> devices = new ArrayList<>(items.length);
     for (StatusItem item : items) {

@@ -3,6 +3,10 @@ package io.iotmanager.webhooks.adapter.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +36,48 @@ final class Json {
     MAPPER.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
   }
 
+  /**
+   * Writes webhook data as Go's encoding/json does, so bodies match iot-manager's byte for byte: map keys
+   * sorted, and {@code <}, {@code >}, {@code &}, U+2028 and U+2029 escaped as {@code \\u003c} and so on.
+   */
+  private static final ObjectWriter GO_STYLE = MAPPER.writer()
+      .with(new GoCharacterEscapes());
+
+  private static final class GoCharacterEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] escapes;
+
+    GoCharacterEscapes() {
+      escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+      escapes['<'] = CharacterEscapes.ESCAPE_CUSTOM;
+      escapes['>'] = CharacterEscapes.ESCAPE_CUSTOM;
+      escapes['&'] = CharacterEscapes.ESCAPE_CUSTOM;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return escapes;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if (ch == '<' || ch == '>' || ch == '&' || ch == 0x2028 || ch == 0x2029) {
+        return new SerializedString(String.format("\\u%04x", ch));
+      }
+      return null;
+    }
+  }
+
   private Json() {}
+
+  /** Webhook {@code data} in compact JSON, escaped as Go's encoder escapes it. */
+  static String writeWebhookData(Object value) {
+    try {
+      return GO_STYLE.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+    }
+  }
 
   /**
    * Parses a request body into {@code type}; a body that is not JSON (trailing data included) or has
