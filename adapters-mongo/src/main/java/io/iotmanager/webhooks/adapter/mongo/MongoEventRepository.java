@@ -154,7 +154,8 @@ final class MongoEventRepository implements EventRepository {
   /**
    * One bulk write for all outcomes: per event, one update that sets the changed delivery statuses by
    * position (the delivery list never changes order), appends the attempt records, and sets or clears
-   * the due time and the lease.
+   * the due time and the lease. Ordered, so two outcomes of one event in a batch apply in the order they
+   * happened.
    */
   @Override
   public Future<Void> recordOutcomes(List<DeliveryOutcome> outcomes) {
@@ -168,7 +169,7 @@ final class MongoEventRepository implements EventRepository {
       updates.add(BulkOperation.createUpdate(filter, EventDocuments.outcomeUpdate(outcome)));
     }
     commands.incrementAndGet();
-    return guard(client.bulkWriteWithOptions(COLLECTION, updates, new BulkWriteOptions(false)).mapEmpty(),
+    return guard(client.bulkWriteWithOptions(COLLECTION, updates, new BulkWriteOptions(true)).mapEmpty(),
         "cannot record delivery outcomes");
   }
 
