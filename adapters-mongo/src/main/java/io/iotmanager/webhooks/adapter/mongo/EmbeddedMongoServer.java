@@ -67,8 +67,8 @@ final class EmbeddedMongoServer implements AutoCloseable {
             backend = DurableH2Backend.open(file);
         } catch (MVStoreException e) {
             if (isFileLocked(e)) {
-                throw new IllegalStateException("The embedded MongoDB store file " + file
-                        + " is locked by another process (is another instance using the same data_dir?)", e);
+                throw new IllegalStateException("The embedded MongoDB store file " + file + " is locked by another"
+                        + " process or server instance; only one instance at a time may use a data_dir", e);
             }
             throw e;
         }

@@ -1,8 +1,8 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
 import io.vertx.core.Vertx;
-import io.vertx.ext.mongo.MongoClient;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
