@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * ~0.7 KB documents: 30-40 MB instead of 98 MB without it).
  *
  * <p>Limits: "durable" means written to the file before the reply, which survives the death of the
- * process; there is no fsync per commit, so a power loss can still lose the last writes. H2 2.3.232 has a
- * known compaction data-loss bug (h2database/h2database#4247, fixed in 2.4.240).
+ * process; there is no fsync per commit, so a power loss can still lose the last writes. H2 is pinned to
+ * 2.4.240 in the parent pom: 2.3.232, which mongo-java-server 1.47.0 brings, has a compaction data-loss
+ * bug (h2database/h2database#4247).
  *
  * <p>Threads: nothing here ever interrupts a thread that touches the store (MVStore's {@code FileChannel}
  * is interruptible; an interrupt closes the file for everyone). The compactor is stopped with

@@ -103,7 +103,7 @@ final class EmbeddedMongoServer implements AutoCloseable {
         return "mongodb://" + LOOPBACK + ":" + address.getPort();
     }
 
-    /** For the health/status output, e.g. {@code mongo-java-server 1.47.0 (H2 MVStore 2.3.232, file /data/iot-webhooks.mv.db)}. */
+    /** For the health/status output, e.g. {@code mongo-java-server 1.47.0 (H2 MVStore 2.4.240, file /data/iot-webhooks.mv.db)}. */
     String version() {
         return "mongo-java-server " + MONGO_JAVA_SERVER_VERSION + " (H2 MVStore " + org.h2.engine.Constants.VERSION
                 + ", file " + file + ")";
