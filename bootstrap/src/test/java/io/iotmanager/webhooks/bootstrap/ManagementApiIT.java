@@ -392,7 +392,9 @@ class ManagementApiIT {
   @MethodSource("malformedBodies")
   void aBodyThatIsNotJsonOrHasWrongTypesIs400Malformed(String name, String body) throws Exception {
     String token = TestService.userToken(tenant());
-    assertErrorStartingWith(call("POST", INTEGRATIONS, token, body), 400, MALFORMED);
+    String message = assertErrorStartingWith(call("POST", INTEGRATIONS, token, body), 400, MALFORMED);
+    assertFalse(message.contains("Source") || message.contains("line:") || message.contains("\n"),
+        "no parser internals: " + message);
     assertEquals("[]", call("GET", INTEGRATIONS, token, null).body(), "nothing stored");
   }
 
@@ -528,6 +530,11 @@ class ManagementApiIT {
         Map.of("Authorization", "Bearer " + TestService.token("not json")),
         Map.of("Authorization", "Bearer " + TestService.token("[1,2]")),
         Map.of("Authorization", "Bearer " + TestService.token("{\"mender.user\":true,\"mender.tenant\":\"t\"}")),
+        Map.of("Authorization", "Bearer " + TestService.token("{\"sub\":7,\"mender.user\":true}")),
+        Map.of("Authorization", "Bearer " + TestService.token("{\"sub\":\"u\",\"mender.user\":true,"
+            + "\"mender.tenant\":42}")),
+        Map.of("Authorization", "Bearer " + TestService.token("{\"sub\":\"u\",\"mender.user\":true,"
+            + "\"mender.tenant\":[\"a\"]}")),
         Map.of("Cookie", "JWT=garbage"),
         Map.of("Cookie", "JWT="),
         Map.of("Cookie", "jwt=" + TestService.userToken("t")));
