@@ -425,7 +425,7 @@ class ManagementApiIT {
     assertEquals("iot-hub", integration.getString("provider"));
     assertEquals("azure", integration.getString("description"));
     assertEquals("sas", integration.getJsonObject("credentials").getString("type"));
-    assertTrue(integration.getJsonObject("credentials").containsKey("connection_string"), got.body());
+    assertEquals("<omitted>", integration.getJsonObject("credentials").getString("connection_string"), got.body());
     assertFalse(got.body().contains("c2VjcmV0"), "the shared access key is a secret: " + got.body());
     assertEquals(1, new JsonArray(call("GET", INTEGRATIONS, token, null).body()).size());
     assertEquals(204, call("DELETE", INTEGRATIONS + "/" + id, token, null).statusCode());
@@ -442,7 +442,21 @@ class ManagementApiIT {
     JsonObject credentials = new JsonObject(got.body()).getJsonObject("credentials");
     assertEquals("aws", credentials.getString("type"));
     assertEquals("eu-west-1", credentials.getJsonObject("aws").getString("region"));
+    assertEquals("AKIAEXAMPLE", credentials.getJsonObject("aws").getString("access_key_id"));
+    assertEquals("<omitted>", credentials.getJsonObject("aws").getString("secret_access_key"));
     assertFalse(got.body().contains("d2hhdGV2ZXI"), "the secret access key is a secret: " + got.body());
+
+    HttpResponse<String> put = call("PUT", INTEGRATIONS + "/" + id + "/credentials", token,
+        "{\"type\":\"aws\",\"aws\":{\"access_key_id\":\"AKIANEW\",\"secret_access_key\":\"bmV3\","
+            + "\"region\":\"us-east-1\"}}");
+    assertEquals(204, put.statusCode(), put.body());
+    JsonObject aws = new JsonObject(call("GET", INTEGRATIONS + "/" + id, token, null).body())
+        .getJsonObject("credentials").getJsonObject("aws");
+    assertEquals(new JsonObject().put("access_key_id", "AKIANEW").put("region", "us-east-1")
+        .put("secret_access_key", "<omitted>"), aws);
+    assertError(call("PUT", INTEGRATIONS + "/" + id + "/credentials", token,
+        "{\"type\":\"http\",\"http\":{\"url\":\"https://example.com/\"}}"), 400,
+        "credentials: type: must be \"aws\" for provider \"iot-core\"");
   }
 
   // ------------------------------------------------------------------------------------------ tenants

@@ -176,6 +176,17 @@ class SecretsAtRestIT {
         assertEquals(hmacHex(secretHex, webhook.body()), webhook.headers().get("x-men-signature"));
         assertEquals("MEN-HMAC-SHA256-Payload", webhook.headers().get("x-men-algorithm"));
 
+        // so are the secret fields of the other providers
+        String hubToken = TestService.userToken("t-" + UUID.randomUUID());
+        String hubId = ManagementApiIT.create(service, hubToken, "{\"provider\":\"iot-hub\",\"credentials\":"
+            + "{\"type\":\"sas\",\"connection_string\":\"HostName=h;SharedAccessKey=" + secretHex + "\"}}");
+        JsonObject hub = rawIntegration(service, hubId);
+        assertNoSecret(hub.encode(), secretHex, "the stored iot-hub document");
+        assertInstanceOf(JsonObject.class, hub.getJsonObject("credentials").getValue("connection_string"));
+        HttpResponse<String> hubRead = service.call("GET", INTEGRATIONS + "/" + hubId, hubToken, null);
+        assertEquals(200, hubRead.statusCode(), hubRead.body());
+        assertNoSecret(hubRead.body(), secretHex, "the iot-hub GET");
+
         // a new secret through PUT is encrypted as well
         String newSecret = newSecretHex();
         HttpResponse<String> put = service.call("PUT", INTEGRATIONS + "/" + id + "/credentials", token,
