@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.adapter.http.HttpSettings;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.RetryPolicy;
 import java.io.IOException;
@@ -452,7 +453,15 @@ public final class ConfigLoader {
 
   private static String parseJwtKey(Setting s) {
     String v = s.value().trim();
-    if (v.isEmpty() || v.contains(PEM_PUBLIC_KEY)) {
+    if (v.isEmpty()) {
+      return v;
+    }
+    if (v.contains(PEM_PUBLIC_KEY)) {
+      try {
+        HttpSettings.checkJwtVerifyKey(v);
+      } catch (IllegalArgumentException e) {
+        throw invalid(JWT_VERIFY_KEY, e.getMessage().replaceFirst("^" + JWT_VERIFY_KEY + ": ", ""), s.source());
+      }
       return v;
     }
     if (v.startsWith(HS256_PREFIX)) {

@@ -123,6 +123,11 @@ final class Service {
     });
   }
 
+  /** What the store is (server, address without credentials, database), as logged at start-up. */
+  String storeDescription() {
+    return store.description();
+  }
+
   /**
    * Stops listening and lets in-flight requests finish, then lets attempts in flight end (bounded) and
    * writes their outcomes, then closes the store. Pending work stays in the store.

@@ -318,8 +318,7 @@ class ConfigLoaderTest {
                 "IOT_MANAGER_WEBHOOKS_RETRY_SCHEDULE", "1s,2s",
                 "IOT_MANAGER_WEBHOOKS_RETRY_JITTER", "0.99",
                 "IOT_MANAGER_MAX_INTEGRATIONS_PER_TENANT", "5",
-                "IOT_MANAGER_JWT_VERIFY_KEY",
-                "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"));
+                "IOT_MANAGER_JWT_VERIFY_KEY", ecPublicKeyPem()));
     assertEquals(30, c.webhooksTimeoutSeconds());
     assertEquals(86_400L, c.eventExpTimeoutSeconds());
     assertEquals(65_536L, c.requestSizeLimit());
@@ -436,6 +435,28 @@ class ConfigLoaderTest {
   void invalidValuesNameTheirKey(String variable, String value, String key) {
     InvalidConfigException e = invalidEnv(variable, value);
     assertTrue(e.getMessage().startsWith("invalid configuration: " + key + ": "), e.getMessage());
+  }
+
+  @Test
+  void aPemThatIsNotAPublicKeyNamesTheKey() {
+    for (String pem : List.of("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n",
+        "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n")) {
+      InvalidConfigException e = invalidEnv("IOT_MANAGER_JWT_VERIFY_KEY", pem);
+      assertTrue(e.getMessage().startsWith("invalid configuration: jwt_verify_key: "), e.getMessage());
+    }
+  }
+
+  /** A freshly generated P-256 public key, PEM-encoded. */
+  static String ecPublicKeyPem() {
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+      generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      return "-----BEGIN PUBLIC KEY-----\n"
+          + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+          + "\n-----END PUBLIC KEY-----\n";
+    } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -85,6 +85,11 @@ final class TestService implements AutoCloseable {
         + b64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
   }
 
+  /** The store's description, with its {@code mongodb://} address (the embedded server's too). */
+  String storeDescription() {
+    return service.storeDescription();
+  }
+
   String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
@@ -92,13 +97,17 @@ final class TestService implements AutoCloseable {
   /** Sends a request; {@code token} may be null, {@code body} may be null. */
   HttpResponse<String> call(String method, String path, String token, String body) throws IOException,
       InterruptedException {
+    return call(method, path, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token), body);
+  }
+
+  /** Sends a request with exactly these extra headers (e.g. a {@code Cookie}); {@code body} may be null. */
+  HttpResponse<String> call(String method, String path, Map<String, String> headers, String body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    if (body != null) {
+    headers.forEach(b::header);
+    if (body != null && !headers.containsKey("Content-Type")) {
       b.header("Content-Type", "application/json");
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

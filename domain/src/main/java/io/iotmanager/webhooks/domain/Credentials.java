@@ -1,7 +1,9 @@
 package io.iotmanager.webhooks.domain;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The credentials of an integration. Webhooks carry {@link HttpCredentials}; the other providers'
@@ -21,5 +23,29 @@ public record Credentials(CredentialType type, Optional<HttpCredentials> http, M
 
   public static Credentials http(HttpCredentials http) {
     return new Credentials(CredentialType.HTTP, Optional.of(http), Map.of());
+  }
+
+  /**
+   * True when an opaque field holds a secret: never returned, never logged, encrypted at rest like a
+   * webhook secret. Judged by the last segment of the (dotted) name: {@code connection_string}
+   * (iot-hub), anything with {@code secret}, {@code password} or {@code token}, or ending in {@code key}
+   * ({@code aws.secret_access_key}); {@code aws.access_key_id} and {@code aws.region} are not.
+   */
+  public static boolean isSecretField(String name) {
+    if (name == null) {
+      return false;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    String leaf = lower.substring(lower.lastIndexOf('.') + 1);
+    return leaf.equals("connection_string") || leaf.contains("secret") || leaf.contains("password")
+        || leaf.contains("token") || leaf.endsWith("key");
+  }
+
+  /** Secret opaque fields print as {@code <omitted>}, like {@link WebhookSecret}. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    opaque.forEach((name, value) -> shown.put(name, isSecretField(name) ? WebhookSecret.OMITTED : value));
+    return "Credentials[type=" + type + ", http=" + http + ", opaque=" + shown + "]";
   }
 }

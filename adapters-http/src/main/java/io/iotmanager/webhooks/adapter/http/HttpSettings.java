@@ -14,5 +14,15 @@ public record HttpSettings(String host, int port, long requestSizeLimit, Optiona
   public HttpSettings {
     host = host == null || host.isBlank() ? "0.0.0.0" : host;
     jwtVerifyKey = jwtVerifyKey == null ? Optional.empty() : jwtVerifyKey.filter(k -> !k.isBlank());
+    jwtVerifyKey.ifPresent(HttpSettings::checkJwtVerifyKey);
+  }
+
+  /**
+   * Checks a {@code jwt_verify_key} value: {@code hs256:<secret>}, or a PEM RSA, EC or Ed25519 public key.
+   *
+   * @throws IllegalArgumentException whose message starts {@code jwt_verify_key: } when it is not usable
+   */
+  public static void checkJwtVerifyKey(String key) {
+    JwtVerifier.from(Optional.of(key));
   }
 }

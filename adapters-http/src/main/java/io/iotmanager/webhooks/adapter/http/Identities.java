@@ -46,6 +46,10 @@ final class Identities {
       throw new HttpProblem(403, USER_MISSING);
     }
     JsonNode tenant = claims.get("mender.tenant");
+    if (tenant != null && !tenant.isNull() && !tenant.isTextual()) {
+      // never let a tenant that is not a string fall back to the open-source tenant ""
+      throw unauthorized("malformed token: mender.tenant");
+    }
     return new Identity(sub.asText(), tenant != null && tenant.isTextual() ? tenant.asText() : "");
   }
 

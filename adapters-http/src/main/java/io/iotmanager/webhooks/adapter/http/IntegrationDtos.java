@@ -128,8 +128,7 @@ final class IntegrationDtos {
   }
 
   private static boolean isSecretName(String key) {
-    String k = key.toLowerCase(java.util.Locale.ROOT);
-    return k.contains("secret") || k.contains("connection_string") || k.contains("key");
+    return Credentials.isSecretField(key);
   }
 
   static List<IntegrationResponse> responses(List<Integration> integrations) {

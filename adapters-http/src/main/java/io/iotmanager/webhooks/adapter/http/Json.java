@@ -101,7 +101,7 @@ final class Json {
       String why = e instanceof InvalidFormatException ? "invalid value" : "wrong type";
       throw new MalformedRequest(field + why);
     } catch (JsonProcessingException e) {
-      throw new MalformedRequest(e.getOriginalMessage());
+      throw new MalformedRequest(parserMessage(e.getOriginalMessage()));
     } catch (java.io.IOException e) {
       throw new MalformedRequest("unreadable body");
     }
@@ -121,6 +121,21 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
     }
+  }
+
+  /** The parser's reason without its source location (which Jackson may put in the "original" message). */
+  static String parserMessage(String message) {
+    if (message == null || message.isBlank()) {
+      return "invalid JSON";
+    }
+    String text = message;
+    for (String cut : new String[] {"\n", " (start marker at", " at [Source"}) {
+      int at = text.indexOf(cut);
+      if (at > 0) {
+        text = text.substring(0, at);
+      }
+    }
+    return text.strip();
   }
 
   private static String fieldPath(MismatchedInputException e) {

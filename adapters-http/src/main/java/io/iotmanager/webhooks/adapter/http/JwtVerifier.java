@@ -46,6 +46,9 @@ abstract class JwtVerifier {
     private final byte[] secret;
 
     Hmac(byte[] secret) {
+      if (secret.length == 0) {
+        throw new IllegalArgumentException("jwt_verify_key: the hs256: secret must not be empty");
+      }
       this.secret = secret.clone();
     }
 
@@ -100,9 +103,23 @@ abstract class JwtVerifier {
     }
   }
 
+  /**
+   * The public key of a PEM {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo): RSA, EC or Ed25519.
+   *
+   * @throws IllegalArgumentException naming {@code jwt_verify_key} when it is anything else
+   */
   static PublicKey parsePem(String pem) {
+    if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
+      throw new IllegalArgumentException("jwt_verify_key: expected hs256:<secret> or a PEM public key "
+          + "(-----BEGIN PUBLIC KEY-----)");
+    }
     String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-    byte[] der = Base64.getDecoder().decode(base64);
+    byte[] der;
+    try {
+      der = Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("jwt_verify_key: the PEM public key is not base64", e);
+    }
     for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
       try {
         return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -21,8 +22,11 @@ import java.util.UUID;
  *  credentials: {type: "http", http: {url: "https://…", secret: "<hex>" | {enc: "<base64>"}}},
  *  description: "…", created_at: <Date>}
  * }</pre>
- * Other providers keep their opaque credential fields flattened under {@code credentials}, e.g.
- * {@code credentials: {type: "sas", connection_string: "…"}}. {@code secret} is absent when there is none.
+ * Other providers keep their opaque credential fields under {@code credentials}, a dotted name as a
+ * nested document, e.g. {@code credentials: {type: "sas", connection_string: …}} or
+ * {@code credentials: {type: "aws", aws: {access_key_id: "…", secret_access_key: …}}}; the fields that
+ * {@link Credentials#isSecretField} names are stored like the webhook secret (encrypted under the key,
+ * else as text). {@code secret} is absent when there is none.
  */
 final class IntegrationDocuments {
   static final String COLLECTION = "integrations";
@@ -54,7 +58,20 @@ final class IntegrationDocuments {
   static JsonObject credentials(Credentials credentials, SecretStorage keys) {
     JsonObject document = new JsonObject();
     // opaque fields first: the two structural fields below must win over a clashing name
-    credentials.opaque().forEach(document::put);
+    new TreeMap<>(credentials.opaque()).forEach((name, value) -> {
+      Object stored = Credentials.isSecretField(name) ? keys.encodeText(value) : value;
+      int dot = name.indexOf('.');
+      if (dot > 0 && dot < name.length() - 1) {
+        Object group = document.getValue(name.substring(0, dot));
+        if (!(group instanceof JsonObject)) {
+          group = new JsonObject();
+          document.put(name.substring(0, dot), group);
+        }
+        ((JsonObject) group).put(name.substring(dot + 1), stored);
+      } else {
+        document.put(name, stored);
+      }
+    });
     document.put(TYPE, credentials.type().wireName());
     credentials.http().ifPresent(http -> {
       JsonObject httpDocument = new JsonObject().put(URL, http.url().toString());
@@ -102,10 +119,59 @@ final class IntegrationDocuments {
     Map<String, String> opaque = new HashMap<>();
     for (Map.Entry<String, Object> field : document) {
       if (!field.getKey().equals(TYPE) && !field.getKey().equals(HTTP) && field.getValue() != null) {
+        String name = field.getKey();
         Object value = field.getValue();
-        opaque.put(field.getKey(), value instanceof String text ? text : String.valueOf(value));
+        if (value instanceof JsonObject group && !isStoredSecret(name, value)) {
+          for (Map.Entry<String, Object> inner : group) {
+            if (inner.getValue() != null) {
+              opaque.put(name + "." + inner.getKey(), opaqueValue(name + "." + inner.getKey(), inner.getValue(), keys));
+            }
+          }
+        } else {
+          opaque.put(name, opaqueValue(name, value, keys));
+        }
       }
     }
     return new Credentials(type, http, opaque);
+  }
+
+  /** True when {@code value} is the stored form of a secret field (not a group of nested fields). */
+  static boolean isStoredSecret(String name, Object value) {
+    return Credentials.isSecretField(name) && SecretCodec.encryptedBlob(value).isPresent();
+  }
+
+  private static String opaqueValue(String name, Object value, SecretStorage keys) {
+    if (Credentials.isSecretField(name)) {
+      return keys.decodeText(value);
+    }
+    return value instanceof String text ? text : String.valueOf(value);
+  }
+
+  /**
+   * The dotted paths (under {@code credentials}) of the secret fields of another provider's stored
+   * credentials, with their stored values, for re-encryption.
+   */
+  static Map<String, Object> storedOpaqueSecrets(JsonObject credentials) {
+    Map<String, Object> secrets = new TreeMap<>();
+    if (credentials == null) {
+      return secrets;
+    }
+    for (Map.Entry<String, Object> field : credentials) {
+      String name = field.getKey();
+      if (name.equals(TYPE) || name.equals(HTTP) || field.getValue() == null || name.contains(".")) {
+        continue; // a legacy flat dotted name cannot be addressed by an update path
+      }
+      if (field.getValue() instanceof JsonObject group && !isStoredSecret(name, group)) {
+        for (Map.Entry<String, Object> inner : group) {
+          if (inner.getValue() != null && !inner.getKey().contains(".")
+              && Credentials.isSecretField(name + "." + inner.getKey())) {
+            secrets.put(name + "." + inner.getKey(), inner.getValue());
+          }
+        }
+      } else if (Credentials.isSecretField(name)) {
+        secrets.put(name, field.getValue());
+      }
+    }
+    return secrets;
   }
 }

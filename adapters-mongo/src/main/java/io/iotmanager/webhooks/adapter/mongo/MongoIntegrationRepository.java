@@ -117,8 +117,49 @@ final class MongoIntegrationRepository implements IntegrationRepository {
     FindOptions options = new FindOptions()
         .setFields(new JsonObject().put(IntegrationDocuments.SECRET_PATH, 1))
         .setSort(new JsonObject().put(IntegrationDocuments.ID, 1));
+    JsonObject otherProviders = new JsonObject().put(IntegrationDocuments.CREDENTIALS + "." + IntegrationDocuments.TYPE,
+        new JsonObject().put("$ne", IntegrationDocuments.HTTP));
+    FindOptions credentialsOnly = new FindOptions()
+        .setFields(new JsonObject().put(IntegrationDocuments.CREDENTIALS, 1))
+        .setSort(new JsonObject().put(IntegrationDocuments.ID, 1));
     return guard(client.findWithOptions(COLLECTION, withSecret, options)
-        .compose(documents -> reencryptEach(documents.iterator(), from, to, 0L)), "cannot re-encrypt secrets");
+        .compose(documents -> reencryptEach(documents.iterator(), from, to, 0L))
+        .compose(webhooks -> client.findWithOptions(COLLECTION, otherProviders, credentialsOnly)
+            .compose(documents -> reencryptOpaque(documents.iterator(), from, to, webhooks))),
+        "cannot re-encrypt secrets");
+  }
+
+  /** The secret fields of iot-hub and iot-core credentials ({@code connection_string}, …), one at a time. */
+  private Future<Long> reencryptOpaque(Iterator<JsonObject> documents, SecretStorage from, SecretStorage to,
+      long changed) {
+    while (documents.hasNext()) {
+      JsonObject document = documents.next();
+      Object id = document.getValue(IntegrationDocuments.ID);
+      Future<Long> chain = Future.succeededFuture(changed);
+      boolean any = false;
+      for (var field : IntegrationDocuments.storedOpaqueSecrets(
+          document.getJsonObject(IntegrationDocuments.CREDENTIALS)).entrySet()) {
+        Object stored = field.getValue();
+        if (to.isCurrentText(stored)) {
+          continue;
+        }
+        Optional<String> text = from.tryDecodeText(stored);
+        if (text.isEmpty()) {
+          return chain.compose(n -> Future.failedFuture(new ApplicationException.InvalidInput(
+              "the secret of integration " + id + " cannot be decrypted with the given key")));
+        }
+        String path = IntegrationDocuments.CREDENTIALS + "." + field.getKey();
+        JsonObject filter = new JsonObject().put(IntegrationDocuments.ID, id).put(path, stored);
+        JsonObject update = new JsonObject().put("$set", new JsonObject().put(path, to.encodeText(text.get())));
+        chain = chain.compose(n -> client.updateCollection(COLLECTION, filter, update)
+            .map(result -> n + result.getDocModified()));
+        any = true;
+      }
+      if (any) {
+        return chain.compose(n -> reencryptOpaque(documents, from, to, n));
+      }
+    }
+    return Future.succeededFuture(changed);
   }
 
   private Future<Long> reencryptEach(Iterator<JsonObject> documents, SecretStorage from, SecretStorage to,

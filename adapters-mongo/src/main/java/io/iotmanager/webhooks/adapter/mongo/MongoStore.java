@@ -224,7 +224,8 @@ public final class MongoStore {
   }
 
   /**
-   * Rewrites every stored webhook secret under {@code toKey} (base64 of 32 bytes), or as plaintext when
+   * Rewrites every stored secret (webhook secrets, and the secret fields of other providers' credentials
+   * such as iot-hub's {@code connection_string}) under {@code toKey} (base64 of 32 bytes), or as plaintext when
    * it is empty, reading each with {@code fromKey} when given, else with the configured keys. Secrets
    * already in the target form are left alone, so the call is idempotent. This store keeps writing and
    * reading with its configured keys: restart with {@code aes_encryption_key = toKey} afterwards (and the

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
 import io.iotmanager.webhooks.domain.WebhookSecret;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +63,37 @@ final class SecretStorage {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The stored form of a secret text field of another provider (e.g. iot-hub's {@code connection_string}):
+   * encrypted like a webhook secret (its UTF-8 bytes) under the key, else the text itself.
+   */
+  Object encodeText(String text) {
+    return encrypts() ? writer.encode(text.getBytes(StandardCharsets.UTF_8)) : text;
+  }
+
+  /**
+   * Reads what {@link #encodeText} stored, under any configured key; a plain string is taken as it is.
+   *
+   * @throws StoredDocumentException when no configured key decrypts it
+   */
+  String decodeText(Object stored) {
+    return tryDecodeText(stored).orElseThrow(() -> new StoredDocumentException(
+        "a stored credential cannot be decrypted with the configured aes_encryption_key or "
+            + "aes_encryption_fallback_key"));
+  }
+
+  Optional<String> tryDecodeText(Object stored) {
+    if (stored instanceof String text) {
+      return Optional.of(text);
+    }
+    return tryDecode(stored).map(secret -> new String(secret.bytes(), StandardCharsets.UTF_8));
+  }
+
+  /** True when the stored text field is already what {@link #encodeText} writes. */
+  boolean isCurrentText(Object stored) {
+    return encrypts() ? writer.writes(stored) : stored instanceof String;
   }
 
   /** True when {@code stored} is already what this keyring writes: rewriting it would change nothing. */

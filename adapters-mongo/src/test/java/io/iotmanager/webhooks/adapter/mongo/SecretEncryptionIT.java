@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -229,6 +231,98 @@ class SecretEncryptionIT {
 
     assertInstanceOf(ApplicationException.InvalidInput.class,
         failure(encrypted.reencryptSecrets(Optional.empty(), Optional.of("not a key"))));
+  }
+
+  static Integration iotHub(String tenant, String connectionString) {
+    return new Integration(UUID.randomUUID(), tenant, Provider.IOT_HUB, new Credentials(CredentialType.SAS,
+        Optional.empty(), Map.of("connection_string", connectionString)), "");
+  }
+
+  static Integration iotCore(String tenant, String secretAccessKey) {
+    return new Integration(UUID.randomUUID(), tenant, Provider.IOT_CORE, new Credentials(CredentialType.AWS,
+        Optional.empty(), Map.of("aws.access_key_id", "AKIAEXAMPLE", "aws.secret_access_key", secretAccessKey,
+            "aws.region", "eu-west-1")), "");
+  }
+
+  JsonObject storedCredentials(MongoStore store, Integration integration) {
+    return await(store.client().findOne("integrations", new JsonObject().put("_id", integration.id().toString()),
+        null)).getJsonObject("credentials");
+  }
+
+  Map<String, String> opaqueOf(MongoStore store, Integration integration) {
+    return await(store.integrations().findById(integration.tenantId(), integration.id())).orElseThrow()
+        .credentials().opaque();
+  }
+
+  @Test
+  void otherProvidersSecretFieldsAreEncryptedLikeWebhookSecrets() {
+    MongoStore encrypted = store(Optional.of(KEY_A), Optional.empty());
+    Integration hub = iotHub("t1", "HostName=h;SharedAccessKeyName=n;SharedAccessKey=c2VjcmV0");
+    Integration core = iotCore("t2", "wJalrXUtnFEMI");
+    await(encrypted.integrations().insert(hub, 1));
+    await(encrypted.integrations().insert(core, 1));
+
+    JsonObject hubStored = storedCredentials(encrypted, hub);
+    assertInstanceOf(JsonObject.class, hubStored.getValue("connection_string"), hubStored.encode());
+    assertTrue(!hubStored.encode().contains("c2VjcmV0"), hubStored.encode());
+    JsonObject coreStored = storedCredentials(encrypted, core);
+    JsonObject aws = coreStored.getJsonObject("aws");
+    assertNotNull(aws, "dotted names are nested documents: " + coreStored.encode());
+    assertInstanceOf(JsonObject.class, aws.getValue("secret_access_key"), coreStored.encode());
+    assertEquals("AKIAEXAMPLE", aws.getString("access_key_id"));
+    assertEquals("eu-west-1", aws.getString("region"));
+    assertTrue(!coreStored.encode().contains("wJalrXUtnFEMI"), coreStored.encode());
+
+    assertEquals(hub.credentials().opaque(), opaqueOf(encrypted, hub));
+    assertEquals(core.credentials().opaque(), opaqueOf(encrypted, core));
+    assertInstanceOf(ApplicationException.StoreUnavailable.class,
+        readFailure(store(Optional.of(KEY_B), Optional.empty()), hub));
+    assertEquals(hub.credentials().opaque(), opaqueOf(store(Optional.of(KEY_B), Optional.of(KEY_A)), hub));
+  }
+
+  @Test
+  void withoutAKeyOtherProvidersFieldsAreTextAndLegacyFlatNamesStillRead() {
+    MongoStore plain = store(Optional.empty(), Optional.empty());
+    Integration core = iotCore("t1", "wJalrXUtnFEMI");
+    await(plain.integrations().insert(core, 1));
+    assertEquals("wJalrXUtnFEMI", storedCredentials(plain, core).getJsonObject("aws").getString("secret_access_key"));
+
+    String legacyId = UUID.randomUUID().toString();
+    await(plain.client().insert("integrations", new JsonObject().put("_id", legacyId).put("tenant_id", "t2")
+        .put("provider", "iot-core").put("description", "")
+        .put("created_at", new JsonObject().put("$date", "2024-01-01T00:00:00Z"))
+        .put("credentials", new JsonObject().put("type", "aws").put("aws.secret_access_key", "flat"))));
+    assertEquals(Map.of("aws.secret_access_key", "flat"), await(plain.integrations()
+        .findById("t2", UUID.fromString(legacyId))).orElseThrow().credentials().opaque());
+    // once a key is configured, such text stays readable, as plaintext webhook secrets do
+    assertEquals(core.credentials().opaque(), opaqueOf(store(Optional.of(KEY_A), Optional.empty()), core));
+  }
+
+  @Test
+  void reencryptSecretsCoversOtherProvidersSecretFields() {
+    MongoStore plain = store(Optional.empty(), Optional.empty());
+    Integration hook = webhook("t1", "01");
+    Integration hub = iotHub("t2", "HostName=h;SharedAccessKey=k");
+    Integration core = iotCore("t3", "wJalrXUtnFEMI");
+    for (Integration integration : List.of(hook, hub, core)) {
+      await(plain.integrations().insert(integration, 1));
+    }
+
+    assertEquals(3L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))));
+    assertEquals(0L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))), "idempotent");
+    assertInstanceOf(JsonObject.class, storedCredentials(plain, hub).getValue("connection_string"));
+    assertInstanceOf(JsonObject.class, storedCredentials(plain, core).getJsonObject("aws").getValue("secret_access_key"));
+    MongoStore underA = store(Optional.of(KEY_A), Optional.empty());
+    assertEquals(hub.credentials().opaque(), opaqueOf(underA, hub));
+    assertEquals(core.credentials().opaque(), opaqueOf(underA, core));
+
+    Throwable wrongKey = failure(plain.reencryptSecrets(Optional.of(KEY_B), Optional.empty()));
+    assertInstanceOf(ApplicationException.InvalidInput.class, wrongKey);
+
+    assertEquals(3L, await(plain.reencryptSecrets(Optional.of(KEY_A), Optional.of(KEY_B))));
+    assertEquals(core.credentials().opaque(), opaqueOf(store(Optional.of(KEY_B), Optional.empty()), core));
+    assertEquals(3L, await(plain.reencryptSecrets(Optional.of(KEY_B), Optional.empty())), "back to text");
+    assertEquals("HostName=h;SharedAccessKey=k", storedCredentials(plain, hub).getString("connection_string"));
   }
 
   @Test

@@ -11,9 +11,13 @@ import java.util.Optional;
 
 /**
  * The save-time half of the reserved-address rule (API.md A6): every address the webhook's host
- * resolves to must be public, unless the check is turned off.
+ * resolves to must be public, unless the check is turned off. It only resolves the name; it never
+ * connects to the destination.
  */
 public final class DestinationCheck {
+  /** The field the messages name, as the other credential validation messages do. */
+  static final String FIELD = "credentials: http: url: ";
+
   private final AddressResolver resolver;
   private final boolean skipVerify;
 
@@ -31,15 +35,15 @@ public final class DestinationCheck {
     String host = stripBrackets(http.get().host());
     return resolver.resolve(host)
         .recover(err -> Future.failedFuture(
-            new ApplicationException.InvalidInput("url: cannot resolve host \"" + host + "\"")))
+            new ApplicationException.InvalidInput(FIELD + "cannot resolve host \"" + host + "\"")))
         .compose(addresses -> {
           if (addresses.isEmpty()) {
             return Future.failedFuture(
-                new ApplicationException.InvalidInput("url: cannot resolve host \"" + host + "\""));
+                new ApplicationException.InvalidInput(FIELD + "cannot resolve host \"" + host + "\""));
           }
           Optional<InetAddress> reserved = ReservedAddresses.firstReserved(addresses);
           if (reserved.isPresent()) {
-            return Future.failedFuture(new ApplicationException.InvalidInput("url: host \"" + host
+            return Future.failedFuture(new ApplicationException.InvalidInput(FIELD + "host \"" + host
                 + "\" resolves to a reserved address (" + reserved.get().getHostAddress() + ")"));
           }
           return Future.succeededFuture();
