@@ -116,6 +116,7 @@ export async function activityView(ctx) {
                 h('span', { class: 'delivery-summary' }, deliverySummary(status, now)))));
         }))));
     }
+    pagerRow.hidden = page === 1 && events.length === 0;
     const more = events.length === perPage;
     replaceKeepingFocus(pager,
       h('span', { class: 'pager-page', id: 'page-number' }, `Page ${page}`),
@@ -127,13 +128,11 @@ export async function activityView(ctx) {
         : h('span', { class: 'btn btn-sm btn-disabled', 'aria-disabled': 'true' }, 'Older →'));
   };
   const pager = h('div', { class: 'pager-buttons' });
+  const pagerRow = h('div', { class: 'pager' }, h('label', { class: 'pager-size' }, 'Per page ', sizeSelect), pager);
 
   ctx.render(
     ...integrationHeader(integration, 'activity'),
-    card('Events', h('div', null, content,
-      h('div', { class: 'pager' },
-        h('label', { class: 'pager-size' }, 'Per page ', sizeSelect),
-        pager)), control.el));
+    card('Events', h('div', null, content, pagerRow), control.el));
 
   const poller = poll(refreshing(ctx, async () => {
     const { json } = await api('GET',

@@ -43,7 +43,11 @@ export function cookieToken() {
   for (const part of document.cookie.split(';')) {
     const [name, ...rest] = part.trim().split('=');
     if (name === 'JWT' && rest.length) {
-      return decodeURIComponent(rest.join('='));
+      try {
+        return decodeURIComponent(rest.join('='));
+      } catch (e) {
+        return rest.join('=');
+      }
     }
   }
   return null;
