@@ -408,8 +408,9 @@ class ConsoleIT {
     assertEquals(1, countIntegrations(tenant));
   }
 
+  /** The files come from the fat jar itself (headers and completeness: adapters-http's ConsoleRoutesIT). */
   @Test
-  void theJarServesTheConsoleAtUi() throws Exception {
+  void theFatJarServesTheConsoleAtUi() throws Exception {
     HttpResponse<String> bare = get("/ui");
     assertEquals(302, bare.statusCode());
     assertEquals("/ui/", bare.headers().firstValue("Location").orElse(""));
@@ -417,17 +418,11 @@ class ConsoleIT {
     assertEquals(200, index.statusCode());
     assertTrue(index.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     assertTrue(index.body().contains("<script type=\"module\" src=\"js/main.js\"></script>"), index.body());
-    String csp = index.headers().firstValue("Content-Security-Policy").orElse("");
-    assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'")
-        && csp.contains("connect-src 'self'"), csp);
-    assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElse(""));
+    assertTrue(index.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'none'"));
     HttpResponse<String> module = get("/ui/js/main.js");
     assertEquals(200, module.statusCode());
     assertTrue(module.headers().firstValue("Content-Type").orElse("").contains("javascript"),
         module.headers().toString());
-    HttpResponse<String> missing = get("/ui/nothing-here.js");
-    assertEquals(404, missing.statusCode());
-    assertEquals(404, get("/ui/../pom.xml").statusCode());
   }
 
   // ---- helpers
