@@ -8,7 +8,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Both APIs on one router, with the shared behaviour of API.md A1: request ids, JSON errors, 404/405,
- * the body size limit and one access-log line per request.
+ * the body size limit and one access-log line per request; and the web console's static files at /ui/.
  */
 final class ApiRouter {
   static final String MANAGEMENT = "/api/management/v1/iot-manager";
@@ -37,6 +37,7 @@ final class ApiRouter {
           .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
           .end(prometheus.scrape()));
     }
+    ConsoleRoutes.mount(router);
 
     router.route().failureHandler(Failures::handle);
     router.errorHandler(404, ctx -> Failures.respond(ctx, 404, "not found"));
