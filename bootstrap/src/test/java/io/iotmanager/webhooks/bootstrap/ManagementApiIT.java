@@ -502,17 +502,17 @@ class ManagementApiIT {
   void theJwtCookieIsUsedWhenThereIsNoAuthorizationHeader() throws Exception {
     String token = TestService.userToken(tenant());
     String id = create(token, webhook("https://example.com/cookie"));
-    HttpResponse<String> got = service.call("GET", INTEGRATIONS + "/" + id, Map.of("Cookie", "JWT=" + token), null);
+    HttpResponse<String> got = service.callWithHeaders("GET", INTEGRATIONS + "/" + id, Map.of("Cookie", "JWT=" + token), null);
     assertEquals(200, got.statusCode(), got.body());
-    HttpResponse<String> list = service.call("GET", INTEGRATIONS,
+    HttpResponse<String> list = service.callWithHeaders("GET", INTEGRATIONS,
         Map.of("Cookie", "other=1; JWT=" + token + "; more=2"), null);
     assertEquals(200, list.statusCode(), list.body());
     assertEquals(1, new JsonArray(list.body()).size());
-    HttpResponse<String> created = service.call("POST", INTEGRATIONS,
+    HttpResponse<String> created = service.callWithHeaders("POST", INTEGRATIONS,
         Map.of("Cookie", "JWT=" + TestService.userToken(tenant())), webhook("https://example.com/c"));
     assertEquals(201, created.statusCode(), created.body());
     // the header wins over the cookie
-    HttpResponse<String> headerWins = service.call("GET", INTEGRATIONS,
+    HttpResponse<String> headerWins = service.callWithHeaders("GET", INTEGRATIONS,
         Map.of("Authorization", "Bearer " + TestService.userToken(tenant()), "Cookie", "JWT=" + token), null);
     assertEquals("[]", headerWins.body());
   }
@@ -553,13 +553,13 @@ class ManagementApiIT {
         Map.of("Cookie", "JWT="),
         Map.of("Cookie", "jwt=" + TestService.userToken("t")));
     for (Map<String, String> headers : unauthorized) {
-      HttpResponse<String> response = service.call("GET", INTEGRATIONS, headers, null);
+      HttpResponse<String> response = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
       assertEquals(401, response.statusCode(), headers + ": " + response.body());
       assertError(response, 401, null);
     }
-    assertError(service.call("POST", INTEGRATIONS, Map.of(), webhook("https://example.com/")), 401, null);
-    assertError(service.call("DELETE", INTEGRATIONS + "/" + UUID.randomUUID(), Map.of(), null), 401, null);
-    assertError(service.call("PUT", INTEGRATIONS + "/" + UUID.randomUUID() + "/credentials", Map.of(),
+    assertError(service.callWithHeaders("POST", INTEGRATIONS, Map.of(), webhook("https://example.com/")), 401, null);
+    assertError(service.callWithHeaders("DELETE", INTEGRATIONS + "/" + UUID.randomUUID(), Map.of(), null), 401, null);
+    assertError(service.callWithHeaders("PUT", INTEGRATIONS + "/" + UUID.randomUUID() + "/credentials", Map.of(),
         "{}"), 401, null);
   }
 
@@ -584,20 +584,20 @@ class ManagementApiIT {
     String requestId = "req-" + UUID.randomUUID();
     Map<String, String> headers = new HashMap<>();
     headers.put("X-MEN-RequestID", requestId);
-    HttpResponse<String> unauthorized = service.call("GET", INTEGRATIONS, headers, null);
+    HttpResponse<String> unauthorized = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
     assertEquals(requestId, assertError(unauthorized, 401, null).getString("request_id"));
 
     headers.put("Authorization", "Bearer " + TestService.userToken(tenant()));
-    HttpResponse<String> ok = service.call("GET", INTEGRATIONS, headers, null);
+    HttpResponse<String> ok = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
     assertEquals(200, ok.statusCode());
     assertEquals(requestId, ok.headers().firstValue("X-Men-Requestid").orElse(null));
-    HttpResponse<String> created = service.call("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
+    HttpResponse<String> created = service.callWithHeaders("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
     assertEquals(requestId, created.headers().firstValue("X-Men-Requestid").orElse(null));
-    HttpResponse<String> conflict = service.call("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
+    HttpResponse<String> conflict = service.callWithHeaders("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
     assertEquals(requestId, assertError(conflict, 409, "integration already exists").getString("request_id"));
-    HttpResponse<String> notFound = service.call("GET", INTEGRATIONS + "/" + UUID.randomUUID(), headers, null);
+    HttpResponse<String> notFound = service.callWithHeaders("GET", INTEGRATIONS + "/" + UUID.randomUUID(), headers, null);
     assertEquals(requestId, assertError(notFound, 404, NOT_FOUND).getString("request_id"));
-    HttpResponse<String> invalid = service.call("POST", INTEGRATIONS, headers, "{}");
+    HttpResponse<String> invalid = service.callWithHeaders("POST", INTEGRATIONS, headers, "{}");
     assertEquals(requestId, assertError(invalid, 400, "provider: cannot be blank").getString("request_id"));
   }
 

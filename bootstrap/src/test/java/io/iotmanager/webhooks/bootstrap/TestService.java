@@ -97,11 +97,12 @@ final class TestService implements AutoCloseable {
   /** Sends a request; {@code token} may be null, {@code body} may be null. */
   HttpResponse<String> call(String method, String path, String token, String body) throws IOException,
       InterruptedException {
-    return call(method, path, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token), body);
+    return callWithHeaders(method, path, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token),
+        body);
   }
 
   /** Sends a request with exactly these extra headers (e.g. a {@code Cookie}); {@code body} may be null. */
-  HttpResponse<String> call(String method, String path, Map<String, String> headers, String body)
+  HttpResponse<String> callWithHeaders(String method, String path, Map<String, String> headers, String body)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
