@@ -33,7 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -64,6 +66,12 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   private final OutcomeWriter writer;
   private final AtomicInteger heldRetries = new AtomicInteger();
   private final AtomicInteger eventsInFlight = new AtomicInteger();
+  /**
+   * Events this engine works on automatically: in a round of attempts, or waiting in memory for a near
+   * retry. A claim may hand back one of them (its lease ran out while it waited here, e.g. behind a slow
+   * receiver or a slow store); attempting it a second time would deliver it twice.
+   */
+  private final Set<UUID> owned = ConcurrentHashMap.newKeySet();
 
   public DeliverEventsService(IntegrationRepository integrations, EventRepository events, WebhookSender sender,
       Scheduler scheduler, Clock clock, RetryPolicy policy, DoubleSupplier random, DeliverySettings settings,
@@ -82,10 +90,24 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
 
   @Override
   public Future<Void> deliverEvents(DeliverEventsCommand command) {
+    if (command.trigger() == AttemptTrigger.AUTO) {
+      List<EventRecord> notOwned = command.events().stream().filter(r -> owned.add(r.event().id())).toList();
+      if (notOwned.size() < command.events().size()) {
+        LOG.debug("{} event(s) handed over again while this instance still works on them: skipped",
+            command.events().size() - notOwned.size());
+      }
+      command = new DeliverEventsCommand(notOwned, command.trigger(), command.integrationId());
+    }
+    return deliver(command);
+  }
+
+  /** Runs a round for each event; automatic ones are already in {@link #owned}. */
+  private Future<Void> deliver(DeliverEventsCommand command) {
     if (command.events().isEmpty()) {
       return Future.succeededFuture();
     }
     boolean fresh = command.trigger() == AttemptTrigger.MANUAL;
+    AttemptTrigger trigger = command.trigger();
     Map<String, List<EventRecord>> byTenant = command.events().stream()
         .collect(Collectors.groupingBy(r -> r.event().tenantId(), LinkedHashMap::new, Collectors.toList()));
     List<Future<Void>> rounds = new ArrayList<>();
@@ -96,7 +118,12 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       for (EventRecord record : tenant.getValue()) {
         Future<Void> round = known
             .compose(byId -> round(record, byId, command.trigger(), command.integrationId()))
-            .onFailure(err -> LOG.warn("event_id={} delivery round failed: {}", record.event().id(), err.toString()))
+            .onFailure(err -> {
+              LOG.warn("event_id={} delivery round failed: {}", record.event().id(), err.toString());
+              if (trigger == AttemptTrigger.AUTO) {
+                owned.remove(record.event().id());
+              }
+            })
             .onComplete(ar -> eventsInFlight.decrementAndGet());
         rounds.add(round);
       }
@@ -259,9 +286,12 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
         EventRecord next = new EventRecord(record.event(), after);
         scheduler.schedule(wait, () -> {
           heldRetries.decrementAndGet();
-          deliverEvents(DeliverEventsCommand.auto(List.of(next)));
+          deliver(DeliverEventsCommand.auto(List.of(next)));
         });
       }
+    }
+    if (leaseUntil.isEmpty()) {
+      owned.remove(id);
     }
     writer.add(new DeliveryOutcome(id, changed, attempts, dueAt, Optional.of(settings.instanceId()), leaseUntil));
   }
