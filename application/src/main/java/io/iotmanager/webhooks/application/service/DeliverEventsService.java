@@ -290,9 +290,13 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
         });
       }
     }
+    DeliveryOutcome outcome = new DeliveryOutcome(id, changed, attempts, dueAt, Optional.of(settings.instanceId()),
+        leaseUntil);
     if (leaseUntil.isEmpty()) {
-      owned.remove(id);
+      // Ours until the store has the outcome: a claim meanwhile would read the state before this round.
+      writer.add(outcome, () -> owned.remove(id));
+    } else {
+      writer.add(outcome);
     }
-    writer.add(new DeliveryOutcome(id, changed, attempts, dueAt, Optional.of(settings.instanceId()), leaseUntil));
   }
 }

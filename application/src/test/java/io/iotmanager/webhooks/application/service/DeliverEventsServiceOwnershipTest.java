@@ -75,6 +75,9 @@ class DeliverEventsServiceOwnershipTest {
     assertEquals(1, sender.calls.size(), "a claim of an event in flight here must not send it again");
 
     sender.answer(0, 200);
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    assertEquals(1, sender.calls.size(), "delivered, but the store does not know yet: not sent again");
+
     scheduler.runAll();
     assertEquals(1, events.outcomes.size());
     assertEquals(DeliveryState.DELIVERED, events.outcomes.get(0).changed().get(0).state());
