@@ -74,6 +74,7 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
   @Override
   public Future<?> stop() {
     stopped = true;
+    engine.stopAttempts();
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

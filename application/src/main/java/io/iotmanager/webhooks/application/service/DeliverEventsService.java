@@ -72,6 +72,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
    * receiver or a slow store); attempting it a second time would deliver it twice.
    */
   private final Set<UUID> owned = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
 
   public DeliverEventsService(IntegrationRepository integrations, EventRepository events, WebhookSender sender,
       Scheduler scheduler, Clock clock, RetryPolicy policy, DoubleSupplier random, DeliverySettings settings,
@@ -149,6 +150,16 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
     return true;
   }
 
+  /**
+   * For a graceful stop: from now on no automatic attempt starts. Attempts in flight end and their
+   * outcomes are written as usual; a delivery whose attempt had not started yet stays pending and is
+   * released to the store (claimable at once by another instance); a retry held in memory is dropped
+   * and stays pending in the store under its lease. Manual redeliveries are not affected.
+   */
+  public void stopAttempts() {
+    stopping = true;
+  }
+
   /** Writes the outcomes not yet written; completes once the store has them (or gave up). */
   public Future<Void> drain() {
     return writer.drain();
@@ -202,6 +213,9 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
 
   private Future<Step> attempt(Event event, DeliveryStatus d, HttpCredentials http, AttemptTrigger trigger) {
     return limiter.run(http.host(), () -> {
+      if (stopping && trigger == AttemptTrigger.AUTO) {
+        return Future.succeededFuture(new Step(d, Optional.empty()));
+      }
       Instant started = clock.instant();
       long timestamp = started.getEpochSecond();
       byte[] body = event.bodyBytes();
@@ -281,11 +295,15 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       if (wait.isNegative()) {
         wait = Duration.ZERO;
       }
-      if (wait.compareTo(settings.retryHorizon()) <= 0 && tryHold()) {
+      if (!stopping && wait.compareTo(settings.retryHorizon()) <= 0 && tryHold()) {
         leaseUntil = Optional.of(dueAt.get().plus(settings.lease()));
         EventRecord next = new EventRecord(record.event(), after);
         scheduler.schedule(wait, () -> {
           heldRetries.decrementAndGet();
+          if (stopping) {
+            owned.remove(id);
+            return;
+          }
           deliver(DeliverEventsCommand.auto(List.of(next)));
         });
       }

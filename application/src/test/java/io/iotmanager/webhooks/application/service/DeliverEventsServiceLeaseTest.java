@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,12 +38,19 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * A claim can hand the engine an event it is still working on: the event's lease ran out while it
+ * How the engine treats the events it holds under its lease.
+ *
+ * <p>A claim can hand the engine an event it is still working on: the event's lease ran out while it
  * waited in this instance (behind a slow receiver, or a slow store), so the store offers it again, and
  * this very instance may be the one that claims it. It must not be attempted a second time (a duplicate
  * delivery without any crash). Seen in CrashRecoveryIT with a 5 s lease on a loaded machine.
+ *
+ * <p>On a graceful stop no automatic attempt starts any more: attempts in flight end and are recorded,
+ * the rest stays pending in the store. Before, held retries kept firing during the whole bounded stop
+ * (15 s), attempting and even exhausting short schedules, and attempts started after the store closed
+ * were sent but never recorded (CrashRecoveryIT, SIGTERM under load).
  */
-class DeliverEventsServiceOwnershipTest {
+class DeliverEventsServiceLeaseTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   private static final String TENANT = "t1";
 
@@ -53,11 +61,15 @@ class DeliverEventsServiceOwnershipTest {
   private final QueuedScheduler scheduler = new QueuedScheduler();
   private final RecordingEvents events = new RecordingEvents();
   private final MovableClock clock = new MovableClock();
-  private final DeliverEventsService engine = new DeliverEventsService(new OneIntegration(integration), events,
+  private final DeliverEventsService engine = engine(10);
+
+  private DeliverEventsService engine(int maxPerHost) {
+    return new DeliverEventsService(new OneIntegration(integration), events,
       sender, scheduler, clock, RetryPolicy.of("1s", 0.0), () -> 0.5,
-      new DeliverySettings("me", Duration.ofSeconds(60), Duration.ofSeconds(10), 10, 10, false, "test",
-          Duration.ofMinutes(15), 100, 10, Duration.ofMillis(5)),
-      DeliveryMetrics.NONE);
+        new DeliverySettings("me", Duration.ofSeconds(60), Duration.ofSeconds(10), 10, maxPerHost, false, "test",
+            Duration.ofMinutes(15), 100, 10, Duration.ofMillis(5)),
+        DeliveryMetrics.NONE);
+  }
 
   private EventRecord pendingEvent() {
     Event event = Event.create(UUID.randomUUID(), TENANT, EventType.DEVICE_DECOMMISSIONED, "dev1",
@@ -116,6 +128,52 @@ class DeliverEventsServiceOwnershipTest {
     assertEquals(2, sender.calls.size());
   }
 
+  @Test
+  void onStopAttemptsInFlightEndAndAreRecordedWhileQueuedOnesAreReleasedUnsent() {
+    DeliverEventsService oneAtATime = engine(1);
+    EventRecord inFlight = pendingEvent();
+    EventRecord queued = pendingEvent();
+    oneAtATime.deliverEvents(DeliverEventsCommand.auto(List.of(inFlight, queued)));
+    assertEquals(1, sender.calls.size(), "one per host: the second waits for a permit");
+
+    oneAtATime.stopAttempts();
+    sender.answer(0, 200);
+    scheduler.runAll();
+    assertEquals(1, sender.calls.size(), "nothing starts after the stop began");
+    assertEquals(0, oneAtATime.inFlight());
+    assertEquals(2, events.outcomes.size());
+    DeliveryOutcome delivered = outcomeOf(inFlight);
+    assertEquals(DeliveryState.DELIVERED, delivered.changed().get(0).state());
+    assertEquals(1, delivered.attempts().size(), "the attempt in flight is recorded");
+    DeliveryOutcome released = outcomeOf(queued);
+    assertEquals(DeliveryState.PENDING, released.changed().get(0).state());
+    assertEquals(0, released.attempts().size());
+    assertEquals(Optional.of(NOW), released.dueAt(), "still due");
+    assertEquals(Optional.empty(), released.leaseUntil(), "released: another instance may take it at once");
+    assertEquals(Optional.of("me"), released.leaseOwner(), "only while this instance still holds it");
+  }
+
+  @Test
+  void onStopARetryHeldInMemoryIsNotAttemptedButStaysPendingUnderItsLease() {
+    EventRecord record = pendingEvent();
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    sender.answer(0, 503);
+    scheduler.runUpTo(Duration.ofMillis(5));
+    assertEquals(Optional.of(NOW.plusSeconds(61)), outcomeOf(record).leaseUntil(), "held: due in 1 s, leased");
+
+    engine.stopAttempts();
+    clock.now = NOW.plusSeconds(1);
+    scheduler.runAll();
+    assertEquals(1, sender.calls.size(), "the held retry does not go out during the stop");
+    assertEquals(0, engine.backlog());
+    assertEquals(1, events.outcomes.size(), "the store keeps it pending, due in 1 s, under the lease written");
+  }
+
+  private DeliveryOutcome outcomeOf(EventRecord record) {
+    return events.outcomes.stream().filter(o -> o.eventId().equals(record.event().id())).reduce((a, b) -> b)
+        .orElseThrow();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Fakes
 
@@ -154,20 +212,30 @@ class DeliverEventsServiceOwnershipTest {
     }
   }
 
-  /** Runs scheduled tasks only when asked, whatever their delay. */
+  /** Runs scheduled tasks only when asked, whatever their delay (or only the short ones). */
   private static final class QueuedScheduler implements Scheduler {
-    private final List<Runnable> tasks = new ArrayList<>();
+    private record Task(Duration delay, Runnable run) {}
+
+    private final List<Task> tasks = new ArrayList<>();
 
     @Override
     public void schedule(Duration delay, Runnable task) {
-      tasks.add(task);
+      tasks.add(new Task(delay, task));
     }
 
     void runAll() {
-      for (int round = 0; round < 100 && !tasks.isEmpty(); round++) {
-        List<Runnable> now = new ArrayList<>(tasks);
-        tasks.clear();
-        now.forEach(Runnable::run);
+      runUpTo(ChronoUnit.FOREVER.getDuration());
+    }
+
+    /** Runs the tasks scheduled with at most this delay (e.g. outcome flushes, not retries). */
+    void runUpTo(Duration maxDelay) {
+      for (int round = 0; round < 100; round++) {
+        List<Task> now = tasks.stream().filter(t -> t.delay().compareTo(maxDelay) <= 0).toList();
+        if (now.isEmpty()) {
+          return;
+        }
+        tasks.removeAll(now);
+        now.forEach(t -> t.run().run());
       }
     }
   }
