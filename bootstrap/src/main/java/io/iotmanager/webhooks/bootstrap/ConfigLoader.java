@@ -59,6 +59,7 @@ public final class ConfigLoader {
   static final String WEBHOOKS_RETRY_JITTER = "webhooks_retry_jitter";
   static final String MAX_INTEGRATIONS_PER_TENANT = "max_integrations_per_tenant";
   static final String JWT_VERIFY_KEY = "jwt_verify_key";
+  static final String WEBHOOKS_LEASE_SECONDS = "webhooks_lease_seconds";
 
   /** Every key this service understands (A8 and B5), in documentation order. */
   public static final Set<String> KEYS =
@@ -76,7 +77,8 @@ public final class ConfigLoader {
           WEBHOOKS_RETRY_SCHEDULE,
           WEBHOOKS_RETRY_JITTER,
           MAX_INTEGRATIONS_PER_TENANT,
-          JWT_VERIFY_KEY)));
+          JWT_VERIFY_KEY,
+          WEBHOOKS_LEASE_SECONDS)));
 
   private static final String PEM_PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----";
   private static final String HS256_PREFIX = "hs256:";
@@ -267,6 +269,14 @@ public final class ConfigLoader {
             : (int) parseInteger(MAX_INTEGRATIONS_PER_TENANT, s, 1, Integer.MAX_VALUE);
     String jwtKey =
         (s = settings.get(JWT_VERIFY_KEY)) == null ? d.jwtVerifyKey() : parseJwtKey(s);
+    long lease = ServiceConfig.defaultLeaseSeconds(timeout);
+    if ((s = settings.get(WEBHOOKS_LEASE_SECONDS)) != null) {
+      lease = parseInteger(WEBHOOKS_LEASE_SECONDS, s, 1, Integer.MAX_VALUE);
+      if (lease <= timeout) {
+        throw invalid(WEBHOOKS_LEASE_SECONDS, "must be longer than " + WEBHOOKS_TIMEOUT_SECONDS + " ("
+            + timeout + "), got " + lease, s.source());
+      }
+    }
 
     if (!aesFallback.isEmpty() && aesKey.isEmpty()) {
       LOG.warn("{} is set but {} is empty: secrets will be stored unencrypted",
@@ -288,7 +298,8 @@ public final class ConfigLoader {
         schedule,
         jitter,
         maxIntegrations,
-        jwtKey);
+        jwtKey,
+        lease);
   }
 
   private record HostPort(String host, int port) {}

@@ -75,7 +75,7 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
   @Override
   public Future<?> stop() {
     stopped = true;
-    engine.stopStarting();
+    engine.stopAttempts();
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 /** Wires the service by hand: store, use cases, HTTP. No container. */
 final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
-  static final Duration LEASE = Duration.ofSeconds(60);
+  /** The default lease ({@code webhooks_lease_seconds}); the configured one is {@link ServiceConfig#webhooksLease()}. */
+  static final Duration LEASE = Duration.ofSeconds(ServiceConfig.DEFAULT_WEBHOOKS_LEASE_SECONDS);
   static final Duration POLL = Duration.ofSeconds(1);
   static final Duration EMBEDDED_POLL = Duration.ofSeconds(5);
   static final Duration RETRY_HORIZON = Duration.ofMinutes(15);
@@ -80,8 +81,9 @@ final class Service {
       Supplier<UUID> ids = UUID::randomUUID;
       IntegrationRepository integrations = store.integrations();
       EventRepository events = store.events();
+      Duration lease = config.webhooksLease();
       RetryPolicy policy = new RetryPolicy(config.webhooksRetrySchedule(), config.webhooksRetryJitter());
-      DeliverySettings delivery = new DeliverySettings(instanceId, LEASE,
+      DeliverySettings delivery = new DeliverySettings(instanceId, lease,
           Duration.ofSeconds(config.webhooksTimeoutSeconds()), MAX_CONCURRENT, MAX_PER_HOST,
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), RETRY_HORIZON, MAX_HELD_RETRIES,
           OUTCOME_BATCH, OUTCOME_FLUSH_DELAY);
@@ -92,7 +94,7 @@ final class Service {
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
       engineRef.set(engine);
       DeliveryVerticle deliveryVerticle = new DeliveryVerticle(engine,
-          new ClaimDueDeliveriesService(events, engine, clock, instanceId, LEASE),
+          new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
           config.embeddedStore() ? EMBEDDED_POLL : POLL, MAX_BACKLOG, STOP_TIMEOUT);
       DeliveryQueue queue = deliveryVerticle;
       DestinationCheck destinations = new DestinationCheck(new BlockingAddressResolver(vertx),
@@ -103,7 +105,7 @@ final class Service {
           new GetIntegrationService(integrations),
           new SetIntegrationCredentialsService(integrations, destinations),
           new DeleteIntegrationService(integrations),
-          new RecordDeviceEventsService(integrations, events, queue, clock, ids, instanceId, LEASE),
+          new RecordDeviceEventsService(integrations, events, queue, clock, ids, instanceId, lease),
           new DeleteTenantService(integrations, events),
           new ListEventsService(events),
           new GetEventService(events),

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param webhooksRetryJitter ± fraction applied to each delay, in [0, 1)
  * @param maxIntegrationsPerTenant maximum number of integrations per tenant
  * @param jwtVerifyKey empty (decode only), {@code hs256:<secret>} or a PEM public key
+ * @param webhooksLeaseSeconds how long an instance's claim on an event keeps other instances off it; after
+ *     a crash its work is taken over once this expires. Longer than {@code webhooksTimeoutSeconds}.
  */
 public record ServiceConfig(
     String listenHost,
@@ -39,7 +41,20 @@ public record ServiceConfig(
     List<Duration> webhooksRetrySchedule,
     double webhooksRetryJitter,
     int maxIntegrationsPerTenant,
-    String jwtVerifyKey) {
+    String jwtVerifyKey,
+    long webhooksLeaseSeconds) {
+
+  /** The default delivery lease, seconds, unless the attempt timeout needs a longer one. */
+  public static final int DEFAULT_WEBHOOKS_LEASE_SECONDS = 60;
+
+  /**
+   * The lease used when {@code webhooks_lease_seconds} is not set: 60 s, or twice the attempt timeout
+   * when that is longer (an original configuration with {@code webhooks_timeout_seconds} above 30 must
+   * still start).
+   */
+  public static long defaultLeaseSeconds(int webhooksTimeoutSeconds) {
+    return Math.max(DEFAULT_WEBHOOKS_LEASE_SECONDS, 2L * webhooksTimeoutSeconds);
+  }
 
   public ServiceConfig {
     Objects.requireNonNull(listenHost, "listenHost");
@@ -50,6 +65,22 @@ public record ServiceConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     webhooksRetrySchedule = List.copyOf(Objects.requireNonNull(webhooksRetrySchedule, "webhooksRetrySchedule"));
     Objects.requireNonNull(jwtVerifyKey, "jwtVerifyKey");
+    if (webhooksLeaseSeconds <= webhooksTimeoutSeconds) {
+      throw new IllegalArgumentException("webhooksLeaseSeconds (" + webhooksLeaseSeconds
+          + ") must exceed webhooksTimeoutSeconds (" + webhooksTimeoutSeconds + ")");
+    }
+  }
+
+  /** Every setting but the lease, which takes its default ({@link #defaultLeaseSeconds}). */
+  public ServiceConfig(String listenHost, int listenPort, String mongoUrl, String mongoDbName,
+      int webhooksTimeoutSeconds, long eventExpTimeoutSeconds, String aesEncryptionKey,
+      String aesEncryptionFallbackKey, boolean domainSkipVerify, long requestSizeLimit, Path dataDir,
+      List<Duration> webhooksRetrySchedule, double webhooksRetryJitter, int maxIntegrationsPerTenant,
+      String jwtVerifyKey) {
+    this(listenHost, listenPort, mongoUrl, mongoDbName, webhooksTimeoutSeconds, eventExpTimeoutSeconds,
+        aesEncryptionKey, aesEncryptionFallbackKey, domainSkipVerify, requestSizeLimit, dataDir,
+        webhooksRetrySchedule, webhooksRetryJitter, maxIntegrationsPerTenant, jwtVerifyKey,
+        defaultLeaseSeconds(webhooksTimeoutSeconds));
   }
 
   /** The documented defaults: listen {@code :8080}, embedded store, no encryption, etc. */
@@ -76,7 +107,13 @@ public record ServiceConfig(
             Duration.ofHours(10)),
         0.2,
         1,
-        "");
+        "",
+        DEFAULT_WEBHOOKS_LEASE_SECONDS);
+  }
+
+  /** The delivery lease as a duration. */
+  public Duration webhooksLease() {
+    return Duration.ofSeconds(webhooksLeaseSeconds);
   }
 
   /** True when no {@code mongo_url} is configured: the service uses its embedded store in {@link #dataDir()}. */
@@ -102,6 +139,7 @@ public record ServiceConfig(
         + ", webhooksRetryJitter=" + webhooksRetryJitter
         + ", maxIntegrationsPerTenant=" + maxIntegrationsPerTenant
         + ", jwtVerifyKey=" + redact(jwtVerifyKey)
+        + ", webhooksLeaseSeconds=" + webhooksLeaseSeconds
         + "]";
   }
 

@@ -76,6 +76,8 @@ class ConfigLoaderTest {
     assertEquals(0.2, c.webhooksRetryJitter());
     assertEquals(1, c.maxIntegrationsPerTenant());
     assertEquals("", c.jwtVerifyKey());
+    assertEquals(60L, c.webhooksLeaseSeconds());
+    assertEquals(Duration.ofSeconds(60), c.webhooksLease());
   }
 
   @Test
@@ -107,6 +109,7 @@ class ConfigLoaderTest {
                 "webhooks_retry_jitter: 0.5",
                 "max_integrations_per_tenant: 10",
                 "jwt_verify_key: hs256:s3cret",
+                "webhooks_lease_seconds: 7",
                 ""));
     ServiceConfig c = ConfigLoader.load(Optional.of(file), Map.of());
     assertEquals("127.0.0.1", c.listenHost());
@@ -127,6 +130,7 @@ class ConfigLoaderTest {
     assertEquals(0.5, c.webhooksRetryJitter());
     assertEquals(10, c.maxIntegrationsPerTenant());
     assertEquals("hs256:s3cret", c.jwtVerifyKey());
+    assertEquals(7L, c.webhooksLeaseSeconds());
   }
 
   @Test
@@ -463,6 +467,52 @@ class ConfigLoaderTest {
   void jwtSecretIsNotEchoed() {
     InvalidConfigException e = invalidEnv("IOT_MANAGER_JWT_VERIFY_KEY", "HS256:topsecret");
     assertFalse(e.getMessage().contains("topsecret"), e.getMessage());
+  }
+
+  // ---- the delivery lease
+
+  @Test
+  void leaseFromTheEnvironment() {
+    ServiceConfig c = ConfigLoader.load(Optional.empty(), Map.of(
+        "IOT_MANAGER_WEBHOOKS_LEASE_SECONDS", "5", "IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", "2"));
+    assertEquals(5L, c.webhooksLeaseSeconds());
+    assertEquals(Duration.ofSeconds(5), c.webhooksLease());
+    assertTrue(c.toString().contains("webhooksLeaseSeconds=5"), c.toString());
+  }
+
+  @Test
+  void leaseMustOutlastAnAttempt() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+        Map.of("IOT_MANAGER_WEBHOOKS_LEASE_SECONDS", "10")));
+    assertTrue(e.getMessage().startsWith("invalid configuration: webhooks_lease_seconds: must be longer than "
+        + "webhooks_timeout_seconds (10), got 10"), e.getMessage());
+    assertTrue(e.getMessage().contains("IOT_MANAGER_WEBHOOKS_LEASE_SECONDS"), e.getMessage());
+    assertEquals(11L, ConfigLoader.load(Optional.empty(), Map.of("IOT_MANAGER_WEBHOOKS_LEASE_SECONDS", "11"))
+        .webhooksLeaseSeconds());
+  }
+
+  @Test
+  void unsetLeaseGrowsWithALongAttemptTimeoutSoOriginalConfigurationsStillStart() {
+    assertEquals(60L, env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", "30").webhooksLeaseSeconds());
+    assertEquals(90L, env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", "45").webhooksLeaseSeconds());
+    assertEquals(2L * Integer.MAX_VALUE,
+        env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", Integer.toString(Integer.MAX_VALUE)).webhooksLeaseSeconds());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "0", "-1", "5s", "1.5", "3000000000"})
+  void invalidLease(String lease) {
+    InvalidConfigException e = invalidEnv("IOT_MANAGER_WEBHOOKS_LEASE_SECONDS", lease);
+    assertTrue(e.getMessage().startsWith("invalid configuration: webhooks_lease_seconds: "), e.getMessage());
+  }
+
+  @Test
+  void theRecordRefusesALeaseThatDoesNotOutlastAnAttempt() {
+    ServiceConfig d = ServiceConfig.defaults();
+    assertThrows(IllegalArgumentException.class, () -> new ServiceConfig(d.listenHost(), d.listenPort(),
+        d.mongoUrl(), d.mongoDbName(), 10, d.eventExpTimeoutSeconds(), d.aesEncryptionKey(),
+        d.aesEncryptionFallbackKey(), d.domainSkipVerify(), d.requestSizeLimit(), d.dataDir(),
+        d.webhooksRetrySchedule(), d.webhooksRetryJitter(), d.maxIntegrationsPerTenant(), d.jwtVerifyKey(), 10));
   }
 
   // ---- the record

@@ -108,7 +108,7 @@ final class Receiver implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     Instant at = Instant.now();
-    req.body().onSuccess(body -> {
+    req.body().compose(this::afterDelay).onSuccess(body -> {
       Map<String, String> headers = new TreeMap<>();
       req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
       Received r = new Received(at, req.path(), headers, body.toString(StandardCharsets.UTF_8));
@@ -124,6 +124,27 @@ final class Receiver implements AutoCloseable {
       answer.headers().forEach((k, v) -> req.response().putHeader(k, v));
       req.response().setStatusCode(answer.status()).end();
     });
+  }
+
+  private volatile long delayMillis;
+
+  /**
+   * Handles (records and answers) every request this long after it arrived, like a slow receiver; the
+   * recorded arrival time stays the real one. Zero (the default) handles at once.
+   */
+  Receiver delay(java.time.Duration delay) {
+    this.delayMillis = delay.toMillis();
+    return this;
+  }
+
+  private io.vertx.core.Future<io.vertx.core.buffer.Buffer> afterDelay(io.vertx.core.buffer.Buffer body) {
+    long delay = delayMillis;
+    if (delay <= 0) {
+      return io.vertx.core.Future.succeededFuture(body);
+    }
+    io.vertx.core.Promise<io.vertx.core.buffer.Buffer> later = io.vertx.core.Promise.promise();
+    vertx.setTimer(delay, id -> later.complete(body));
+    return later.future();
   }
 
   @Override

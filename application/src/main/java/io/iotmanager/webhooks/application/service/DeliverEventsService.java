@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,10 +65,16 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   private final DeliveryLimiter limiter;
   private final OutcomeWriter writer;
   private final AtomicInteger heldRetries = new AtomicInteger();
-  private volatile boolean stopping;
   /** The latest known state of each event waiting in memory for a near retry, by event id. */
   private final Map<UUID, EventRecord> held = new ConcurrentHashMap<>();
   private final AtomicInteger eventsInFlight = new AtomicInteger();
+  /**
+   * Events this engine works on automatically: in a round of attempts, or waiting in memory for a near
+   * retry. A claim may hand back one of them (its lease ran out while it waited here, e.g. behind a slow
+   * receiver or a slow store); attempting it a second time would deliver it twice.
+   */
+  private final Set<UUID> owned = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
 
   public DeliverEventsService(IntegrationRepository integrations, EventRepository events, WebhookSender sender,
       Scheduler scheduler, Clock clock, RetryPolicy policy, DoubleSupplier random, DeliverySettings settings,
@@ -86,10 +93,24 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
 
   @Override
   public Future<Void> deliverEvents(DeliverEventsCommand command) {
+    if (command.trigger() == AttemptTrigger.AUTO) {
+      List<EventRecord> notOwned = command.events().stream().filter(r -> owned.add(r.event().id())).toList();
+      if (notOwned.size() < command.events().size()) {
+        LOG.debug("{} event(s) handed over again while this instance still works on them: skipped",
+            command.events().size() - notOwned.size());
+      }
+      command = new DeliverEventsCommand(notOwned, command.trigger(), command.integrationId());
+    }
+    return deliver(command);
+  }
+
+  /** Runs a round for each event; automatic ones are already in {@link #owned}. */
+  private Future<Void> deliver(DeliverEventsCommand command) {
     if (command.events().isEmpty()) {
       return Future.succeededFuture();
     }
     boolean fresh = command.trigger() == AttemptTrigger.MANUAL;
+    AttemptTrigger trigger = command.trigger();
     Map<String, List<EventRecord>> byTenant = command.events().stream()
         .collect(Collectors.groupingBy(r -> r.event().tenantId(), LinkedHashMap::new, Collectors.toList()));
     List<Future<Void>> rounds = new ArrayList<>();
@@ -100,7 +121,12 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       for (EventRecord record : tenant.getValue()) {
         Future<Void> round = known
             .compose(byId -> round(record, byId, command.trigger(), command.integrationId()))
-            .onFailure(err -> LOG.warn("event_id={} delivery round failed: {}", record.event().id(), err.toString()))
+            .onFailure(err -> {
+              LOG.warn("event_id={} delivery round failed: {}", record.event().id(), err.toString());
+              if (trigger == AttemptTrigger.AUTO) {
+                owned.remove(record.event().id());
+              }
+            })
             .onComplete(ar -> eventsInFlight.decrementAndGet());
         rounds.add(round);
       }
@@ -128,10 +154,12 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   }
 
   /**
-   * Starts no new automatic attempts from now on: retries held in memory that come due are left to the
-   * store, where their lease expires and an instance claims them. Attempts in flight finish.
+   * For a graceful stop: from now on no automatic attempt starts. Attempts in flight end and their
+   * outcomes are written as usual; a delivery whose attempt had not started yet stays pending and is
+   * released to the store (claimable at once by another instance); a retry held in memory is dropped
+   * and stays pending in the store under its lease. Manual redeliveries are not affected.
    */
-  public void stopStarting() {
+  public void stopAttempts() {
     stopping = true;
   }
 
@@ -205,6 +233,9 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
 
   private Future<Step> attempt(Event event, DeliveryStatus d, HttpCredentials http, AttemptTrigger trigger) {
     return limiter.run(http.host(), () -> {
+      if (stopping && trigger == AttemptTrigger.AUTO) {
+        return Future.succeededFuture(new Step(d, Optional.empty()));
+      }
       Instant started = clock.instant();
       long timestamp = started.getEpochSecond();
       byte[] body = event.bodyBytes();
@@ -280,6 +311,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       return;
     }
     if (changed.isEmpty() && dueAt.isEmpty()) {
+      owned.remove(id);
       return; // nothing was pending: the event is not claimable, no write needed
     }
     Optional<Instant> leaseUntil = Optional.empty();
@@ -288,7 +320,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       if (wait.isNegative()) {
         wait = Duration.ZERO;
       }
-      if (wait.compareTo(settings.retryHorizon()) <= 0 && tryHold()) {
+      if (!stopping && wait.compareTo(settings.retryHorizon()) <= 0 && tryHold()) {
         leaseUntil = Optional.of(dueAt.get().plus(settings.lease()));
         EventRecord next = new EventRecord(record.event(), after);
         held.put(id, next);
@@ -296,12 +328,20 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
           heldRetries.decrementAndGet();
           EventRecord latest = held.remove(id);
           if (stopping) {
+            owned.remove(id);
             return;
           }
-          deliverEvents(DeliverEventsCommand.auto(List.of(latest == null ? next : latest)));
+          deliver(DeliverEventsCommand.auto(List.of(latest == null ? next : latest)));
         });
       }
     }
-    writer.add(new DeliveryOutcome(id, changed, attempts, dueAt, Optional.of(settings.instanceId()), leaseUntil));
+    DeliveryOutcome outcome = new DeliveryOutcome(id, changed, attempts, dueAt, Optional.of(settings.instanceId()),
+        leaseUntil);
+    if (leaseUntil.isEmpty()) {
+      // Ours until the store has the outcome: a claim meanwhile would read the state before this round.
+      writer.add(outcome, () -> owned.remove(id));
+    } else {
+      writer.add(outcome);
+    }
   }
 }

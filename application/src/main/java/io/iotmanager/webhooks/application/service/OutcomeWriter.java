@@ -25,6 +25,7 @@ final class OutcomeWriter {
   private final int batchSize;
   private final Duration flushDelay;
   private List<DeliveryOutcome> pending = new ArrayList<>();
+  private List<Runnable> pendingWritten = new ArrayList<>();
   private boolean flushScheduled;
   private int writesInFlight;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
@@ -37,10 +38,18 @@ final class OutcomeWriter {
   }
 
   void add(DeliveryOutcome outcome) {
+    add(outcome, null);
+  }
+
+  /** Adds an outcome; {@code written} (if not null) runs once the store took its batch, or it was given up. */
+  void add(DeliveryOutcome outcome, Runnable written) {
     boolean flushNow = false;
     boolean schedule = false;
     synchronized (this) {
       pending.add(outcome);
+      if (written != null) {
+        pendingWritten.add(written);
+      }
       if (pending.size() >= batchSize) {
         flushNow = true;
       } else if (!flushScheduled) {
@@ -62,28 +71,32 @@ final class OutcomeWriter {
 
   void flush() {
     List<DeliveryOutcome> batch;
+    List<Runnable> written;
     synchronized (this) {
       if (pending.isEmpty()) {
         return;
       }
       batch = pending;
       pending = new ArrayList<>();
+      written = pendingWritten;
+      pendingWritten = new ArrayList<>();
       writesInFlight++;
     }
-    write(batch, 1);
+    write(batch, written, 1);
   }
 
-  private void write(List<DeliveryOutcome> batch, int attempt) {
+  private void write(List<DeliveryOutcome> batch, List<Runnable> written, int attempt) {
     events.recordOutcomes(batch).onComplete(ar -> {
       if (ar.failed() && attempt < MAX_WRITE_TRIES) {
         LOG.warn("writing {} delivery outcome(s) failed (try {}): {}", batch.size(), attempt, ar.cause().toString());
-        scheduler.schedule(Duration.ofMillis(200L * attempt), () -> write(batch, attempt + 1));
+        scheduler.schedule(Duration.ofMillis(200L * attempt), () -> write(batch, written, attempt + 1));
         return;
       }
       if (ar.failed()) {
         LOG.error("dropping {} delivery outcome(s) after {} tries; their events will be attempted again when "
             + "their leases expire: {}", batch.size(), attempt, ar.cause().toString());
       }
+      written.forEach(Runnable::run);
       List<Promise<Void>> done = List.of();
       boolean writeMore = false;
       synchronized (this) {
