@@ -29,13 +29,17 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
   private final Duration pollInterval;
   private final int maxBacklog;
   private final Duration stopTimeout;
+  private final Duration lease;
   private long timer = -1;
+  private long renewTimer = -1;
+  private final AtomicBoolean renewing = new AtomicBoolean();
   private final AtomicBoolean polling = new AtomicBoolean();
   private volatile boolean stopped;
 
   DeliveryVerticle(DeliverEventsService engine, ClaimDueDeliveriesUseCase claims, Duration pollInterval,
-      int maxBacklog, Duration stopTimeout) {
+      Duration lease, int maxBacklog, Duration stopTimeout) {
     this.engine = engine;
+    this.lease = lease;
     this.claims = claims;
     this.pollInterval = pollInterval;
     this.maxBacklog = maxBacklog;
@@ -45,6 +49,8 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
   @Override
   public Future<?> start() {
     timer = vertx.setPeriodic(0, Math.max(1, pollInterval.toMillis()), id -> poll());
+    long renewEvery = Math.max(1000, lease.toMillis() / 3);
+    renewTimer = vertx.setPeriodic(renewEvery, renewEvery, id -> renew());
     return Future.succeededFuture();
   }
 
@@ -56,6 +62,19 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
     }
     // On this verticle's context, so the engine's timers (held retries, outcome flushes) are its own.
     context.runOnContext(v -> engine.deliverEvents(DeliverEventsCommand.auto(stored)));
+  }
+
+  /** Keeps the leases of work waiting here (e.g. queued behind a slow receiver) from expiring. */
+  private void renew() {
+    if (stopped || !renewing.compareAndSet(false, true)) {
+      return;
+    }
+    engine.renewLeases().onComplete(ar -> {
+      renewing.set(false);
+      if (ar.failed()) {
+        LOG.warn("renewing leases failed: {}", ar.cause().toString());
+      }
+    });
   }
 
   private void poll() {
@@ -78,6 +97,9 @@ final class DeliveryVerticle extends VerticleBase implements DeliveryQueue {
     engine.stopAttempts();
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (renewTimer >= 0) {
+      vertx.cancelTimer(renewTimer);
     }
     Promise<Void> idle = Promise.promise();
     long deadline = System.currentTimeMillis() + stopTimeout.toMillis();

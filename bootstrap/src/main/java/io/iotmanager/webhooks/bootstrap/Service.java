@@ -95,7 +95,7 @@ final class Service {
       engineRef.set(engine);
       DeliveryVerticle deliveryVerticle = new DeliveryVerticle(engine,
           new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
-          config.embeddedStore() ? EMBEDDED_POLL : POLL, MAX_BACKLOG, STOP_TIMEOUT);
+          config.embeddedStore() ? EMBEDDED_POLL : POLL, lease, MAX_BACKLOG, STOP_TIMEOUT);
       DeliveryQueue queue = deliveryVerticle;
       DestinationCheck destinations = new DestinationCheck(new BlockingAddressResolver(vertx),
           config.domainSkipVerify());

@@ -174,6 +174,22 @@ final class MongoEventRepository implements EventRepository {
   }
 
   @Override
+  public Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+    if (eventIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    JsonArray ids = new JsonArray();
+    eventIds.forEach(id -> ids.add(id.toString()));
+    JsonObject mine = new JsonObject().put(EventDocuments.ID, new JsonObject().put("$in", ids))
+        .put(EventDocuments.LEASE_OWNER, owner);
+    JsonObject extend = new JsonObject().put("$max", new JsonObject()
+        .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(leaseUntil)));
+    commands.incrementAndGet();
+    return guard(client.updateCollectionWithOptions(COLLECTION, mine, extend, new UpdateOptions().setMulti(true))
+        .mapEmpty(), "cannot extend leases");
+  }
+
+  @Override
   public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
     JsonObject filter = new JsonObject().put(EventDocuments.ID, eventId.toString())
         .put(EventDocuments.TENANT_ID, tenantId);

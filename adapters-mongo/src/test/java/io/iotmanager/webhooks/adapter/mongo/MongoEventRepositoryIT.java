@@ -230,6 +230,30 @@ class MongoEventRepositoryIT {
   }
 
   @Test
+  void extendingLeasesOnlyLengthensThisOwnersLeases() {
+    String tenant = tenant();
+    EventRecord mine = event(tenant, BASE, List.of(UUID.randomUUID()));
+    EventRecord theirs = event(tenant, BASE, List.of(UUID.randomUUID()));
+    Instant until = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+    await(repository.insertAll(List.of(mine), OWNER, until));
+    await(repository.insertAll(List.of(theirs), "other-instance", until));
+
+    Instant later = until.plusSeconds(60);
+    await(repository.extendLeases(OWNER, List.of(mine.event().id(), theirs.event().id()), later));
+    assertEquals(later, leaseUntil(mine));
+    assertEquals(until, leaseUntil(theirs), "another instance's lease is left alone");
+
+    await(repository.extendLeases(OWNER, List.of(mine.event().id()), until));
+    assertEquals(later, leaseUntil(mine), "a shorter lease never replaces a longer one");
+  }
+
+  private Instant leaseUntil(EventRecord record) {
+    JsonObject document = await(store.client().findOne("events",
+        new JsonObject().put("_id", record.event().id().toString()), null));
+    return DocumentValues.requiredInstant(document, "lease_until");
+  }
+
+  @Test
   void findByIdIsScopedToTheTenant() {
     String tenant = tenant();
     EventRecord record = event(tenant, BASE, List.of(UUID.randomUUID()));

@@ -54,7 +54,10 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   static final String DELETED = "integration deleted";
   private static final Duration DUE_TOLERANCE = Duration.ofMillis(50);
 
+  private static final int LEASE_RENEWAL_CHUNK = 500;
+
   private final TenantIntegrations integrations;
+  private final EventRepository events;
   private final WebhookSender sender;
   private final Scheduler scheduler;
   private final Clock clock;
@@ -80,6 +83,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
       Scheduler scheduler, Clock clock, RetryPolicy policy, DoubleSupplier random, DeliverySettings settings,
       DeliveryMetrics metrics) {
     this.integrations = new TenantIntegrations(integrations, clock, Duration.ofSeconds(1));
+    this.events = events;
     this.sender = sender;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -161,6 +165,26 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
    */
   public void stopAttempts() {
     stopping = true;
+  }
+
+  /**
+   * Extends this instance's lease on every event it works on automatically (in a round, queued behind
+   * a slow host, or held for a near retry), so another instance does not take over work that is only
+   * waiting here. Call it well within the lease; one store command per 500 events.
+   */
+  public Future<Integer> renewLeases() {
+    List<UUID> ids = new ArrayList<>(owned);
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Instant until = clock.instant().plus(settings.lease());
+    List<Future<Void>> writes = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += LEASE_RENEWAL_CHUNK) {
+      writes.add(events.extendLeases(settings.instanceId(),
+          ids.subList(from, Math.min(ids.size(), from + LEASE_RENEWAL_CHUNK)), until));
+    }
+    Future<?> all = Future.all(writes); // as a Future: CompositeFuture is not in the async kernel
+    return all.map(ids.size());
   }
 
   /** Writes the outcomes not yet written; completes once the store has them (or gave up). */

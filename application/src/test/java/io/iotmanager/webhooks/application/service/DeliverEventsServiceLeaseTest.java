@@ -275,6 +275,11 @@ class DeliverEventsServiceLeaseTest {
     }
 
     @Override
+    public Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
       throw new UnsupportedOperationException();
     }

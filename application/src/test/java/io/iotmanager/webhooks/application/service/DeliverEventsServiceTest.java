@@ -629,4 +629,42 @@ class DeliverEventsServiceTest {
   private static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
   }
+
+  @Test
+  void leasesOfEventsQueuedBehindASlowHostAreRenewedSoNoOtherInstanceTakesThemOver() {
+    Integration slow = webhook(TENANT, "https://slow.example/hook", null);
+    sender.hang("slow.example");
+    DeliverEventsService engine = engine("5s", settings(64, 1, 200));
+    EventRecord first = stored(TENANT, slow);
+    EventRecord queued = stored(TENANT, slow);
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(first, queued)));
+    assertEquals(1, sender.sent().size(), "one attempt in flight to the slow host, the other queued");
+
+    clock.advance(Duration.ofSeconds(50));
+    Future<Integer> renewed = engine.renewLeases();
+
+    assertEquals(2, renewed.result(), "both events are still this instance's work");
+    Instant expected = clock.instant().plus(LEASE);
+    assertEquals(Optional.of(expected), events.stored(first.event().id()).leaseUntil);
+    assertEquals(Optional.of(expected), events.stored(queued.event().id()).leaseUntil);
+    clock.advance(Duration.ofSeconds(30));
+    assertEquals(0, new ClaimDueDeliveriesService(events, engine, clock, "instance-2", LEASE)
+        .claimDueDeliveries(new ClaimDueDeliveriesCommand(100)).result(),
+        "past the birth lease, another instance still cannot claim work that waits here");
+  }
+
+  @Test
+  void renewingNeverShortensTheLeaseOfARetryHeldInMemory() {
+    Integration hook = webhook(TENANT, "https://receiver.example/hook", null);
+    sender.answer("receiver.example", FakeWebhookSender.status(500));
+    DeliverEventsService engine = engine("10m");
+    EventRecord record = stored(TENANT, hook);
+    deliver(engine, record);
+    Instant held = events.stored(record.event().id()).leaseUntil.orElseThrow();
+    assertTrue(held.isAfter(clock.instant().plus(Duration.ofMinutes(10))), "held until its retry plus the lease");
+
+    assertEquals(1, engine.renewLeases().result());
+
+    assertEquals(Optional.of(held), events.stored(record.event().id()).leaseUntil);
+  }
 }

@@ -173,6 +173,22 @@ final class InMemoryEventRepository implements EventRepository {
   }
 
   @Override
+  public synchronized Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+    leaseExtensions++;
+    for (UUID id : eventIds) {
+      Stored stored = events.get(id);
+      if (stored != null && stored.leaseOwner.equals(Optional.of(owner))
+          && (stored.leaseUntil.isEmpty() || stored.leaseUntil.get().isBefore(leaseUntil))) {
+        stored.leaseUntil = Optional.of(leaseUntil);
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  /** How many times {@link #extendLeases} was called. */
+  int leaseExtensions;
+
+  @Override
   public synchronized Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
     return Future.succeededFuture(Optional.ofNullable(events.get(eventId))
         .filter(s -> s.record.event().tenantId().equals(tenantId)).map(s -> List.copyOf(s.attempts)));

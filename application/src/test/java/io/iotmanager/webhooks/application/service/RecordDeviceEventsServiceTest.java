@@ -322,6 +322,11 @@ class RecordDeviceEventsServiceTest {
     }
 
     @Override
+    public Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+      return unexpected();
+    }
+
+    @Override
     public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
       return unexpected();
     }

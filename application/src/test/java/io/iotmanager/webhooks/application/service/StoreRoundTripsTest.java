@@ -157,6 +157,11 @@ class StoreRoundTripsTest {
       }
 
       @Override
+      public Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
       public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
         throw new UnsupportedOperationException();
       }

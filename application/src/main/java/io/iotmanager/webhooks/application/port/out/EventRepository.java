@@ -41,6 +41,12 @@ public interface EventRepository {
    */
   Future<Void> recordOutcomes(List<DeliveryOutcome> outcomes);
 
+  /**
+   * Extends this owner's lease on these events to at least {@code leaseUntil} (a longer lease, e.g. of
+   * a retry held in memory, is kept); events another instance took over are left alone. One command.
+   */
+  Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil);
+
   /** Every attempt recorded for an event of the tenant; empty when there is no such event. */
   Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId);
 }
