@@ -22,7 +22,8 @@
 #
 # Environment: BENCH_MONGO_PORT (default 27105), BENCH_CACHE (Wine prefix and mongod.exe for the
 # benchmark's MongoDB; default ~/.cache/iot-webhooks-bench), BENCH_WORK (work directory; default a new
-# directory under /tmp). Traffic stays on 127.0.0.1.
+# directory under /tmp), BENCH_JAR (another build's fat jar, with --no-build, to compare builds).
+# Traffic stays on 127.0.0.1.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,7 +74,7 @@ MONGO_PORT="${BENCH_MONGO_PORT:-27105}"
 export IOT_CI_CACHE="${BENCH_CACHE:-${HOME:-/root}/.cache/iot-webhooks-bench}"
 WORK="${BENCH_WORK:-$(mktemp -d /tmp/iot-bench.XXXXXX)}"
 mkdir -p "$WORK/results"
-JAR="$REPO/bootstrap/target/iot-webhooks.jar"
+JAR="${BENCH_JAR:-$REPO/bootstrap/target/iot-webhooks.jar}"
 CLASSES="$WORK/classes"
 CP="$CLASSES:$JAR"
 
@@ -236,7 +237,7 @@ for run in $(seq 1 "$RUNS"); do
     echo "nproc=$(nproc)"
     echo "memory=$MEMORY"
     echo "jvm=$JVM"
-    echo "options=$OPTIONS"
+    echo "options=$OPTIONS${BENCH_JAR:+ (jar $BENCH_JAR)}"
     echo "load_start=$(loadavg)"
   } >"$R/env.txt"
 

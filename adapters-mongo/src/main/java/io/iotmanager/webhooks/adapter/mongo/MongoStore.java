@@ -109,7 +109,7 @@ public final class MongoStore {
           new IllegalArgumentException("mongo_url: " + e.getMessage(), e)));
     }
     return client.runCommand("buildInfo", new JsonObject().put("buildInfo", 1))
-        .compose(buildInfo -> Schema.ensure(client, Clock.systemUTC().instant()).map(buildInfo))
+        .compose(buildInfo -> Schema.ensure(client, Clock.systemUTC().instant(), embedded != null).map(buildInfo))
         .map(buildInfo -> {
           String desc = describe(buildInfo.getString("version", "unknown"), url, settings, secrets, embedded);
           MongoStore store = new MongoStore(vertx, client, embedded, settings, secrets, desc);
