@@ -3,7 +3,11 @@
 #
 #   bash bench/run.sh [--runs 3] [--events 50000] [--store embedded|mongo|both]
 #                     [--callers 4] [--rate 200] [--latency-seconds 30] [--wrk-seconds 10]
-#                     [--ceiling-seconds 10] [--no-xmx-check] [--profile] [--no-build] [--no-record]
+#                     [--ceiling-seconds 10] [--warmup-events 5000] [--no-xmx-check] [--profile]
+#                     [--no-build] [--no-record]
+#
+# --profile records the service with JFR in run 1 (main variant, each store) and writes where the CPU
+# samples go to <work>/results/run1/profile-<store>.md; its figures then include the recorder's overhead.
 #
 # It builds the fat jar, compiles the load generator/receiver in bench/src against it, installs wrk
 # (Debian) if missing, starts a real MongoDB (.ci/mongod.sh, on its own port and Wine prefix) for
@@ -12,7 +16,8 @@
 #   (b) the store alone: 100-document insert batches through the service's store adapter (documents/s),
 #       and one durable single-document insert (latency);
 #   then, per store, against the service jar started as a process (embedded store in a temp data dir,
-#   or the real MongoDB in a fresh database):
+#   or the real MongoDB in a fresh database), after a warm-up of --warmup-events bulk events and 2 s of
+#   single provisions (JIT; not measured):
 #   end-to-end throughput of --events device-status-changed events fed by bulk intake calls of 100;
 #   store commands and document writes per delivered event; single provision calls at --rate/s for
 #   --latency-seconds (intake latency, time to first attempt); peak RSS and heap; and the bulk run
@@ -37,6 +42,7 @@ RATE=200
 LATENCY_SECONDS=30
 WRK_SECONDS=10
 CEILING_SECONDS=10
+WARMUP=5000
 XMX_CHECK=1
 PROFILE=0
 BUILD=1
@@ -54,6 +60,7 @@ while (($#)); do
     --latency-seconds) LATENCY_SECONDS="$2"; shift 2 ;;
     --wrk-seconds) WRK_SECONDS="$2"; shift 2 ;;
     --ceiling-seconds) CEILING_SECONDS="$2"; shift 2 ;;
+    --warmup-events) WARMUP="$2"; shift 2 ;;
     --no-xmx-check) XMX_CHECK=0; shift ;;
     --profile) PROFILE=1; shift ;;
     --no-build) BUILD=0; shift ;;
@@ -64,7 +71,7 @@ while (($#)); do
 done
 case "$STORE" in embedded) STORES=(embedded) ;; mongo) STORES=(mongo) ;; both) STORES=(embedded mongo) ;;
   *) echo "--store must be embedded, mongo or both" >&2; exit 2 ;; esac
-for n in "$RUNS" "$EVENTS" "$CALLERS" "$RATE" "$LATENCY_SECONDS" "$WRK_SECONDS" "$CEILING_SECONDS"; do
+for n in "$RUNS" "$EVENTS" "$CALLERS" "$RATE" "$LATENCY_SECONDS" "$WRK_SECONDS" "$CEILING_SECONDS" "$WARMUP"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a number: $n" >&2; exit 2; }
 done
 ((RUNS >= 1 && RUNS <= 20)) || { echo "--runs: 1..20" >&2; exit 2; }
@@ -178,6 +185,19 @@ service_memory() {
 
 bench() { java -cp "$CP" iotbench.Bench "$@"; }
 
+# mongo_pids: our mongod and the wineserver of our Wine prefix (both do the store's work), comma-separated
+mongo_pids() {
+  local pids="" p
+  p="$(cat "${MONGO_STATE_DIR:-/var/tmp/iot-webhooks-mongo-$MONGO_PORT}/mongod.pid" 2>/dev/null || true)"
+  [[ -n "$p" ]] && pids="$p"
+  for p in $(pgrep -x wineserver64 2>/dev/null || pgrep -f wineserver64 2>/dev/null || true); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "WINEPREFIX=$IOT_CI_CACHE/wineprefix"; then
+      pids="$pids${pids:+,}$p"
+    fi
+  done
+  echo "$pids"
+}
+
 # ------------------------------------------------------------------ prerequisites
 command -v java >/dev/null && command -v javac >/dev/null || die "java and javac (JDK 17) are needed"
 command -v curl >/dev/null || die "curl is needed"
@@ -224,7 +244,7 @@ if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)"
 fi
 JVM="$(java -version 2>&1 | head -n 2 | tail -n 1 | sed 's/ (build.*//')"
 MEMORY="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS"
+OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS --warmup-events $WARMUP"
 
 # ------------------------------------------------------------------ runs
 for run in $(seq 1 "$RUNS"); do
@@ -287,19 +307,25 @@ for run in $(seq 1 "$RUNS"); do
         latency=0
       elif ((PROFILE && run == 1)); then
         jvm_opts+=(-XX:+FlightRecorder
-          "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$R/profile-$store.jfr")
+          "-XX:StartFlightRecording=name=bench,settings=profile")
       fi
       rm -rf "$WORK/data" && mkdir -p "$WORK/data"
       start_service "$store" "$db" "$WORK/data/service" "$R/$store-$variant-service.log" "${jvm_opts[@]}"
       log "$store ($variant${jvm_opts[*]:+: ${jvm_opts[*]}}): service pid $SERVICE_PID on port $SERVICE_PORT; $EVENTS events"
       e2e_args=(--service "http://127.0.0.1:$SERVICE_PORT" --events "$EVENTS" --callers "$CALLERS"
-        --rate "$RATE" --latency-seconds "$latency")
-      [[ "$store" == mongo ]] && e2e_args+=(--mongo-url "$MONGO_URL")
+        --rate "$RATE" --latency-seconds "$latency" --warmup-events "$WARMUP")
+      e2e_args+=(--service-pid "$SERVICE_PID")
+      [[ "$store" == mongo ]] && e2e_args+=(--mongo-url "$MONGO_URL" --store-pids "$(mongo_pids)")
       if ! bench e2e "${e2e_args[@]}" >"$R/$store-$variant.txt" 2>"$R/$store-$variant-e2e.log"; then
         tail -n 20 "$R/$store-$variant-e2e.log" >&2
         die "end-to-end run failed"
       fi
       service_memory "" >>"$R/$store-$variant.txt"
+      if [[ "$variant" == main ]] && ((PROFILE && run == 1)); then
+        # the service halts after its SIGTERM drain (no JFR dump on exit): dump the recording now
+        jcmd "$SERVICE_PID" JFR.dump name=bench filename="$R/profile-$store.jfr" >/dev/null 2>&1 \
+          || log "WARNING: JFR dump failed"
+      fi
       stop_service
       sed "s/^/$prefix/" "$R/$store-$variant.txt" >>"$out"
       [[ "$store" == mongo ]] && { bench dropdb --mongo-url "$MONGO_URL" --db "$db" 2>/dev/null || true; }

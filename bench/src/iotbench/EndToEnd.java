@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * End to end against a running service, with the receiver and the load generator in this JVM (one clock):
+ * End to end against a running service, with the receiver and the load generator in this JVM (one clock),
+ * after an unmeasured warm-up ({@code warmup-events} in bulk, then 2 s of single provisions):
  * <ol>
  *   <li>bulk: {@code events} device-status-changed events in bulk intake calls of 100 from {@code callers}
  *       concurrent callers, as fast as the service answers; events delivered per second from the first
@@ -86,14 +87,36 @@ final class EndToEnd {
     // ---- bulk intake
     ServiceMetrics m0 = scrape();
     JsonObject s0 = serverStatus(mongoUrl);
-    BulkResult bulk = bulk(events, callers);
-    boolean complete = waitForDistinct(events, stallSeconds, Math.max(600, events / 20));
+    long servicePid = Long.parseLong(args.get("service-pid", "-1"));
+    List<Long> storePids = Cpu.parsePids(args.get("store-pids", ""));
+    List<Long> pids = new ArrayList<>(List.of(servicePid, ProcessHandle.current().pid()));
+    pids.addAll(storePids);
+    Cpu cpu = new Cpu(pids);
+    // warm-up (JIT, pools, caches): the same calls, not measured
+    int warmup = args.integer("warmup-events", 5_000);
+    if (warmup > 0) {
+      Bench.log("warm-up: " + warmup + " events in bulk, then 2 s of single provisions");
+      long before = receiver.eventIds.size();
+      bulk("w-", warmup, callers);
+      waitForDistinct(before + warmup, stallSeconds, Math.max(600, warmup / 20));
+      latency("wp-", rate, 2, stallSeconds, false);
+      Thread.sleep(2_000);
+      m0 = scrape();
+      s0 = serverStatus(mongoUrl);
+    }
+    long beforeBulk = receiver.eventIds.size();
+    Cpu.Snapshot c0 = cpu.snapshot();
+    Map<String, Double> t0 = Cpu.threadSeconds(servicePid);
+    BulkResult bulk = bulk("b-", events, callers);
+    boolean complete = waitForDistinct(beforeBulk + events, stallSeconds, Math.max(600, events / 20));
     long lastArrival = receiver.lastNewArrival.get();
+    Cpu.Snapshot c1 = cpu.snapshot();
+    Map<String, Double> t1 = Cpu.threadSeconds(servicePid);
     Thread.sleep(2_000); // let the last outcomes be written, and late duplicates arrive
     ServiceMetrics m1 = scrape();
     JsonObject s1 = serverStatus(mongoUrl);
 
-    long distinctDevices = receiver.firstArrivalByDevice.size();
+    long distinctDevices = receiver.devicesWithPrefix("b-");
     double seconds = (lastArrival - bulk.start) / 1e9;
     Bench.result("e2e_events", events);
     Bench.result("e2e_intake_errors", bulk.errors);
@@ -104,6 +127,25 @@ final class EndToEnd {
     Bench.result("e2e_complete", complete ? 1 : 0);
     Bench.result("e2e_events_per_s", distinctDevices / seconds);
     Bench.result("e2e_seconds", seconds);
+
+    // CPU during the bulk phase: ours, and what the rest of the machine took meanwhile
+    double wall = (c1.wallNanos() - c0.wallNanos()) / 1e9;
+    double service = c1.processes()[0] - c0.processes()[0];
+    double loadgen = c1.processes()[1] - c0.processes()[1];
+    double store = 0;
+    for (int i = 2; i < pids.size(); i++) {
+      store += c1.processes()[i] - c0.processes()[i];
+    }
+    double machine = c1.machineBusy() - c0.machineBusy();
+    Bench.result("cpu_cores", Runtime.getRuntime().availableProcessors());
+    Bench.result("cpu_phase_s", wall);
+    Bench.result("cpu_service_s", service);
+    Bench.result("cpu_store_process_s", storePids.isEmpty() ? Double.NaN : store);
+    Bench.result("cpu_loadgen_receiver_s", loadgen);
+    Bench.result("cpu_machine_busy_s", machine);
+    Bench.result("cpu_others_s", machine - service - loadgen - store);
+    Bench.result("cpu_service_threads", Cpu.topThreads(t0, t1, 8));
+    Bench.result("cpu_service_ms_per_event", 1000 * service / Math.max(1, receiver.devicesWithPrefix("b-")));
 
     double delivered = m1.sum("webhook_attempts_total", "outcome=\"delivered\"")
         - m0.sum("webhook_attempts_total", "outcome=\"delivered\"");
@@ -139,7 +181,7 @@ final class EndToEnd {
 
     // ---- single provisions at a fixed rate
     if (latencySeconds > 0) {
-      latency(rate, latencySeconds, stallSeconds);
+      latency("p-", rate, latencySeconds, stallSeconds, true);
     }
     Bench.result("heap_max_used_mb", heapMaxBytes / 1048576.0);
     Bench.result("receiver_requests", receiver.requests.get());
@@ -148,7 +190,7 @@ final class EndToEnd {
 
   private record BulkResult(long start, long end, long accepted, long errors) {}
 
-  private BulkResult bulk(int events, int callers) throws Exception {
+  private BulkResult bulk(String prefix, int events, int callers) throws Exception {
     int batches = (events + 99) / 100;
     AtomicInteger next = new AtomicInteger();
     AtomicLong accepted = new AtomicLong();
@@ -159,7 +201,7 @@ final class EndToEnd {
     long start = System.nanoTime();
     for (int c = 0; c < callers; c++) {
       io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-      bulkLoop(batches, events, next, accepted, errors, end, done);
+      bulkLoop(prefix, batches, events, next, accepted, errors, end, done);
       loops.add(done.future());
     }
     Future.all(loops).await(Math.max(600, events / 20), TimeUnit.SECONDS);
@@ -168,7 +210,7 @@ final class EndToEnd {
     return new BulkResult(start, end.get(), accepted.get(), errors.get());
   }
 
-  private void bulkLoop(int batches, int events, AtomicInteger next, AtomicLong accepted, AtomicLong errors,
+  private void bulkLoop(String prefix, int batches, int events, AtomicInteger next, AtomicLong accepted, AtomicLong errors,
       AtomicLong end, io.vertx.core.Promise<Void> done) {
     int batch = next.getAndIncrement();
     if (batch >= batches) {
@@ -179,11 +221,11 @@ final class EndToEnd {
     int from = batch * 100;
     int to = Math.min(events, from + 100);
     for (int i = from; i < to; i++) {
-      body.append(i == from ? "" : ",").append("{\"id\":\"b-").append(i).append("\"}");
+      body.append(i == from ? "" : ",").append("{\"id\":\"").append(prefix).append(i).append("\"}");
     }
     body.append(']');
     sendBatch(Buffer.buffer(body.toString()), to - from, 1, accepted, errors, end)
-        .onComplete(ar -> bulkLoop(batches, events, next, accepted, errors, end, done));
+        .onComplete(ar -> bulkLoop(prefix, batches, events, next, accepted, errors, end, done));
   }
 
   private Future<Void> sendBatch(Buffer body, int size, int attempt, AtomicLong accepted, AtomicLong errors,
@@ -239,7 +281,7 @@ final class EndToEnd {
     return true;
   }
 
-  private void latency(int rate, int seconds, int stallSeconds) throws Exception {
+  private void latency(String prefix, int rate, int seconds, int stallSeconds, boolean report) throws Exception {
     int count = rate * seconds;
     long[] sent = new long[count];
     long[] answered = new long[count];
@@ -256,7 +298,7 @@ final class EndToEnd {
         LockSupport.parkNanos(wait);
       }
       int n = i;
-      String device = "p-" + i;
+      String device = prefix + i;
       Buffer body = Buffer.buffer(provisionBody(device));
       sent[n] = System.nanoTime();
       call(HttpMethod.POST, INTERNAL + "/tenants/" + TENANT + "/devices", body, null).onComplete(ar -> {
@@ -286,12 +328,15 @@ final class EndToEnd {
         continue;
       }
       latency[k++] = (answered[i] - sent[i]) / 1e6;
-      Long arrival = receiver.firstArrivalByDevice.get("p-" + i);
+      Long arrival = receiver.firstArrivalByDevice.get(prefix + i);
       if (arrival == null) {
         missing++;
       } else {
         ttfa.add((arrival - answered[i]) / 1e6);
       }
+    }
+    if (!report) {
+      return;
     }
     double[] l = Stats.sorted(latency);
     double[] t = Stats.sorted(ttfa.stream().mapToDouble(Double::doubleValue).toArray());

@@ -47,6 +47,13 @@ final class JfrTop {
   static void run(Args args) throws Exception {
     Path file = Path.of(args.required("file"));
     int top = args.integer("top", 20);
+    List<String> patterns = List.of(args.get("match", "LoggingCommandEventSender,StoreCommandCounter,ch.qos.logback,"
+        + "domain.Signatures,MicrometerMetrics,OutcomeWriter.write,InternalRoutes.tenants,VertxWebhookSender.send,"
+        + "MongoClientImpl,DurableH2Backend.commitThrough,DurableH2Backend.compactOnce,ObjectDataType,"
+        + "AbstractMongoCollection.updateDocuments,AbstractMongoCollection.addDocument,"
+        + "AbstractMongoCollection.handleQuery").split(","));
+    Map<String, Long> matched = new LinkedHashMap<>();
+    patterns.forEach(p -> matched.put(p, 0L));
     Map<String, Long> self = new HashMap<>();
     Map<String, Long> area = new HashMap<>();
     Map<String, Long> threads = new HashMap<>();
@@ -70,6 +77,14 @@ final class JfrTop {
       String threadName = thread == null || thread.getJavaName() == null ? "?" : thread.getJavaName()
           .replaceAll("-\\d+$", "-N").replaceAll("thread-\\d+", "thread-N");
       threads.merge(threadName, 1L, Long::sum);
+      for (String p : patterns) {
+        for (RecordedFrame frame : frames) {
+          if (name(frame).contains(p)) {
+            matched.merge(p, 1L, Long::sum);
+            break;
+          }
+        }
+      }
       java.util.Set<String> seen = new java.util.HashSet<>();
       java.util.Set<String> seenAreas = new java.util.HashSet<>();
       for (RecordedFrame frame : frames) {
@@ -90,6 +105,12 @@ final class JfrTop {
     print("By thread", threads, total, top);
     print("Top frames (self time)", self, total, top);
     print("Service methods on the stack (inclusive)", inclusiveService, total, top);
+    System.out.println("| Selected frames on the stack (inclusive) | samples | share |");
+    System.out.println("|---|---:|---:|");
+    long samples = total;
+    matched.forEach((p, n) -> System.out.println("| `" + p + "` | " + n + " | "
+        + String.format(Locale.ROOT, "%.1f%%", 100.0 * n / Math.max(1, samples)) + " |"));
+    System.out.println();
   }
 
   private static String name(RecordedFrame frame) {

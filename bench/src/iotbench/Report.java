@@ -119,6 +119,13 @@ final class Report {
     rows.add(new Row("… ratio to (b)/2", r -> Stats.fmt(num(r, "e2e_events_per_s") / num(r, "store_limit_events_per_s"))));
     rows.add(new Row("… ratio to (a)", r -> Stats.fmt(num(r, "e2e_events_per_s") / num(r, "receiver_rps"))));
     rows.add(new Row("Bulk intake alone, events accepted/s", r -> f(r, "e2e_intake_events_per_s")));
+    rows.add(new Row("CPU in the bulk phase, s: service / store process / load generator + receiver / "
+        + "everything else on the machine (of cores × wall)",
+        r -> f(r, "cpu_service_s") + " / " + f(r, "cpu_store_process_s") + " / " + f(r, "cpu_loadgen_receiver_s")
+            + " / " + f(r, "cpu_others_s") + " (of " + Stats.fmt(num(r, "cpu_cores") * num(r, "cpu_phase_s")) + ")"));
+    rows.add(new Row("Service CPU per delivered event, ms", r -> f(r, "cpu_service_ms_per_event")));
+    rows.add(new Row("Service threads that used the most CPU in the bulk phase, s",
+        r -> r.getOrDefault("cpu_service_threads", "")));
     rows.add(new Row("Store commands per delivered event (driver)", r -> f(r, "store_commands_per_event")));
     rows.add(new Row("Document writes per delivered event (driver)", r -> f(r, "store_writes_per_event")));
     rows.add(new Row("Commands during the bulk phase, by name", r -> r.getOrDefault("store_commands_breakdown", "")));
