@@ -27,7 +27,8 @@
 #
 # Environment: BENCH_MONGO_PORT (default 27105), BENCH_CACHE (Wine prefix and mongod.exe for the
 # benchmark's MongoDB; default ~/.cache/iot-webhooks-bench), BENCH_WORK (work directory; default a new
-# directory under /tmp), BENCH_JAR (another build's fat jar, with --no-build, to compare builds).
+# directory under /tmp), BENCH_JAR (another build's fat jar, with --no-build, to compare builds),
+# BENCH_JAVA_OPTS (extra JVM options for the service).
 # Traffic stays on 127.0.0.1.
 set -euo pipefail
 
@@ -149,7 +150,8 @@ start_service() {
   else
     env+=(IOT_MANAGER_MONGO_URL=)
   fi
-  env "${env[@]}" java "$@" -jar "$JAR" >"$logfile" 2>&1 </dev/null &
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+  env "${env[@]}" java ${BENCH_JAVA_OPTS:-} "$@" -jar "$JAR" >"$logfile" 2>&1 </dev/null &
   SERVICE_PID=$!
   wait_for_alive "$SERVICE_PORT" "$SERVICE_PID" || { tail -n 30 "$logfile" >&2; die "the service did not start"; }
 }
@@ -257,7 +259,7 @@ for run in $(seq 1 "$RUNS"); do
     echo "nproc=$(nproc)"
     echo "memory=$MEMORY"
     echo "jvm=$JVM"
-    echo "options=$OPTIONS${BENCH_JAR:+ (jar $BENCH_JAR)}"
+    echo "options=$OPTIONS${BENCH_JAR:+ (jar $BENCH_JAR)}${BENCH_JAVA_OPTS:+ (service JVM options $BENCH_JAVA_OPTS)}"
     echo "load_start=$(loadavg)"
   } >"$R/env.txt"
 
@@ -313,7 +315,8 @@ for run in $(seq 1 "$RUNS"); do
       start_service "$store" "$db" "$WORK/data/service" "$R/$store-$variant-service.log" "${jvm_opts[@]}"
       log "$store ($variant${jvm_opts[*]:+: ${jvm_opts[*]}}): service pid $SERVICE_PID on port $SERVICE_PORT; $EVENTS events"
       e2e_args=(--service "http://127.0.0.1:$SERVICE_PORT" --events "$EVENTS" --callers "$CALLERS"
-        --rate "$RATE" --latency-seconds "$latency" --warmup-events "$WARMUP")
+        --rate "$RATE" --latency-seconds "$latency" --warmup-events "$WARMUP"
+        --latency-dump "$R/$store-$variant-latencies.txt")
       e2e_args+=(--service-pid "$SERVICE_PID")
       [[ "$store" == mongo ]] && e2e_args+=(--mongo-url "$MONGO_URL" --store-pids "$(mongo_pids)")
       if ! bench e2e "${e2e_args[@]}" >"$R/$store-$variant.txt" 2>"$R/$store-$variant-e2e.log"; then

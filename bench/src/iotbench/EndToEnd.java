@@ -41,6 +41,7 @@ final class EndToEnd {
   static final String TENANT = "bench";
 
   private final Vertx vertx = Vertx.vertx();
+  private String latencyDump = "";
   private final Receiver receiver = new Receiver();
   private final String host;
   private final int port;
@@ -70,6 +71,7 @@ final class EndToEnd {
     int rate = args.integer("rate", 200);
     int latencySeconds = args.integer("latency-seconds", 30);
     int stallSeconds = args.integer("stall-seconds", 90);
+    latencyDump = args.get("latency-dump", "");
     String mongoUrl = args.get("mongo-url", "");
     int receiverPort = Receiver.freePort();
     receiver.start(vertx, "127.0.0.1", receiverPort, args.integer("receiver-instances", 2))
@@ -337,6 +339,17 @@ final class EndToEnd {
     }
     if (!report) {
       return;
+    }
+    if (!latencyDump.isEmpty()) {
+      // one line per call: when it was sent (ms after the first), intake latency, time to first attempt
+      StringBuilder dump = new StringBuilder("sent_ms latency_ms ttfa_ms status\n");
+      for (int i = 0; i < count; i++) {
+        Long arrival = receiver.firstArrivalByDevice.get(prefix + i);
+        dump.append(String.format(java.util.Locale.ROOT, "%.1f %.2f %s %d%n", (sent[i] - sent[0]) / 1e6,
+            (answered[i] - sent[i]) / 1e6, arrival == null ? "NaN"
+                : String.format(java.util.Locale.ROOT, "%.2f", (arrival - answered[i]) / 1e6), status[i]));
+      }
+      java.nio.file.Files.writeString(java.nio.file.Path.of(latencyDump), dump);
     }
     double[] l = Stats.sorted(latency);
     double[] t = Stats.sorted(ttfa.stream().mapToDouble(Double::doubleValue).toArray());
