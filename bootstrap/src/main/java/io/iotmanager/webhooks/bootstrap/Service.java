@@ -45,7 +45,8 @@ final class Service {
   static final Duration EMBEDDED_POLL = Duration.ofSeconds(5);
   static final Duration RETRY_HORIZON = Duration.ofMinutes(15);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
-  static final Duration OUTCOME_FLUSH_DELAY = Duration.ofMillis(5);
+  /** How long an outcome waits for others to share its store write (see docs/BENCHMARKS.md). */
+  static final Duration OUTCOME_FLUSH_DELAY = Duration.ofMillis(25);
   static final int MAX_CONCURRENT = 256;
   static final int MAX_PER_HOST = 32;
   static final int MAX_HELD_RETRIES = 50_000;
