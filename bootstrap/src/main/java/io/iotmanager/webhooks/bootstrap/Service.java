@@ -8,7 +8,6 @@ import io.iotmanager.webhooks.adapter.mongo.MongoStoreSettings;
 import io.iotmanager.webhooks.application.port.out.DeliveryQueue;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
-import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.application.service.CheckHealthService;
 import io.iotmanager.webhooks.application.service.ClaimDueDeliveriesService;
 import io.iotmanager.webhooks.application.service.DeliverEventsService;
@@ -47,7 +46,8 @@ final class Service {
   static final Duration EMBEDDED_POLL = Duration.ofSeconds(5);
   static final Duration RETRY_HORIZON = Duration.ofMinutes(15);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
-  static final Duration OUTCOME_FLUSH_DELAY = Duration.ofMillis(5);
+  /** How long an outcome waits for others to share its store write (see docs/BENCHMARKS.md). */
+  static final Duration OUTCOME_FLUSH_DELAY = Duration.ofMillis(25);
   static final int MAX_CONCURRENT = 256;
   static final int MAX_PER_HOST = 32;
   static final int MAX_HELD_RETRIES = 50_000;
@@ -74,7 +74,9 @@ final class Service {
 
   static Future<Service> start(Vertx vertx, ServiceConfig config) {
     LOG.info("starting iot-webhooks {} with {}", Version.current(), config);
-    return MongoStore.open(vertx, storeSettings(config)).compose(store -> {
+    AtomicReference<DeliverEventsService> engineRef = new AtomicReference<>();
+    HttpAdapter.Metrics metrics = HttpAdapter.metrics(() -> engineRef.get() == null ? 0 : engineRef.get().backlog());
+    return MongoStore.open(vertx, storeSettings(config), metrics).compose(store -> {
       LOG.info("store: {}", store.description());
       String instanceId = UUID.randomUUID().toString();
       Clock clock = Clock.systemUTC();
@@ -87,8 +89,6 @@ final class Service {
           Duration.ofSeconds(config.webhooksTimeoutSeconds()), MAX_CONCURRENT, MAX_PER_HOST,
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), RETRY_HORIZON, MAX_HELD_RETRIES,
           OUTCOME_BATCH, OUTCOME_FLUSH_DELAY);
-      AtomicReference<DeliverEventsService> engineRef = new AtomicReference<>();
-      DeliveryMetrics metrics = HttpAdapter.metrics(() -> engineRef.get() == null ? 0 : engineRef.get().backlog());
       DeliverEventsService engine = new DeliverEventsService(integrations, events,
           HttpAdapter.webhookSender(vertx, MAX_PER_HOST), new VertxScheduler(vertx), clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);

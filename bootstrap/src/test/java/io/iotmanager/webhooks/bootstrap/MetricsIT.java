@@ -46,6 +46,9 @@ class MetricsIT {
       assertEquals(3.0, value(text, "webhook_attempt_duration_seconds_count"), text);
       assertTrue(text.contains("webhook_pending_backlog"), text);
       assertTrue(text.contains("webhook_attempt_duration_seconds_bucket{le="), text);
+      // the two events and their two outcomes, at least; the store's own start-up writes come on top
+      assertTrue(value(text, "webhook_store_document_writes_total") >= 4, text);
+      assertTrue(value(text, "webhook_store_commands_total\\{command=\"insert\"\\}") >= 2, text);
     }
   }
 

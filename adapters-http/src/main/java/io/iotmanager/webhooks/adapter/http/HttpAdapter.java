@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.http;
 
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
+import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.iotmanager.webhooks.application.port.out.WebhookSender;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -15,11 +16,14 @@ public final class HttpAdapter {
     return new HttpServerVerticle(settings, useCases, metrics);
   }
 
+  /** The metrics served at {@code GET /metrics}: delivery and intake, and what the store is asked to do. */
+  public interface Metrics extends DeliveryMetrics, StoreMetrics {}
+
   /**
    * The metrics sink served at {@code GET /metrics} in Prometheus text format; {@code backlog} is read
    * at each scrape.
    */
-  public static DeliveryMetrics metrics(IntSupplier backlog) {
+  public static Metrics metrics(IntSupplier backlog) {
     MicrometerMetrics metrics = new MicrometerMetrics();
     metrics.backlog(backlog);
     return metrics;

@@ -1,6 +1,5 @@
 package io.iotmanager.webhooks.adapter.http;
 
-import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -14,14 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * Delivery and intake metrics in a Prometheus registry, scraped at {@code GET /metrics}: attempts by
- * outcome, an attempt latency histogram, the engine's backlog and accepted intake events.
+ * Delivery, intake and store metrics in a Prometheus registry, scraped at {@code GET /metrics}: attempts
+ * by outcome, an attempt latency histogram, the engine's backlog, accepted intake events, store commands
+ * by name and documents written.
  */
-final class MicrometerMetrics implements DeliveryMetrics {
+final class MicrometerMetrics implements HttpAdapter.Metrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Timer latency;
   private final Counter accepted;
+  private final Map<String, Counter> storeCommands = new ConcurrentHashMap<>();
+  private final Counter documentWrites;
   private volatile IntSupplier backlog = () -> 0;
 
   MicrometerMetrics() {
@@ -33,6 +35,9 @@ final class MicrometerMetrics implements DeliveryMetrics {
         .register(registry);
     accepted = Counter.builder("webhook_intake_events")
         .description("Events stored and acknowledged by intake")
+        .register(registry);
+    documentWrites = Counter.builder("webhook_store_document_writes")
+        .description("Documents the store reported inserted, modified, upserted or deleted")
         .register(registry);
     Gauge.builder("webhook_pending_backlog", () -> backlog.getAsInt())
         .description("Events the delivery engine holds in memory: being attempted or waiting for a near retry")
@@ -53,6 +58,19 @@ final class MicrometerMetrics implements DeliveryMetrics {
   @Override
   public void accepted(int events) {
     accepted.increment(events);
+  }
+
+  @Override
+  public void commandSent(String command) {
+    storeCommands.computeIfAbsent(command, c -> Counter.builder("webhook_store_commands")
+        .description("Commands sent to the store (round trips), by command name")
+        .tag("command", c)
+        .register(registry)).increment();
+  }
+
+  @Override
+  public void documentsWritten(long documents) {
+    documentWrites.increment(documents);
   }
 
   void backlog(IntSupplier source) {

@@ -1,19 +1,23 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
+import com.mongodb.MongoClientSettings;
 import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.HealthProbe;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
+import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.impl.config.MongoClientOptionsParser;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -70,6 +74,14 @@ public final class MongoStore {
    * {@code IllegalArgumentException} when the URL does not parse or a key is not base64 of 32 bytes.
    */
   public static Future<MongoStore> open(Vertx vertx, MongoStoreSettings settings) {
+    return open(vertx, settings, StoreMetrics.NONE);
+  }
+
+  /**
+   * As {@link #open(Vertx, MongoStoreSettings)}, counting every command sent to the store, and the
+   * documents written, into {@code metrics}.
+   */
+  public static Future<MongoStore> open(Vertx vertx, MongoStoreSettings settings, StoreMetrics metrics) {
     SecretStorage secrets;
     try {
       secrets = SecretStorage.of(settings.aesKey(), settings.aesFallbackKey());
@@ -83,21 +95,21 @@ public final class MongoStore {
                 "store unavailable: the embedded server cannot start in " + settings.dataDir() + ": "
                     + e.getMessage(), e)))
         : Future.succeededFuture(null);
-    return server.compose(started -> connect(vertx, settings, secrets, started));
+    return server.compose(started -> connect(vertx, settings, secrets, started, metrics));
   }
 
   private static Future<MongoStore> connect(Vertx vertx, MongoStoreSettings settings, SecretStorage secrets,
-      EmbeddedMongoServer embedded) {
+      EmbeddedMongoServer embedded, StoreMetrics metrics) {
     String url = embedded == null ? settings.mongoUrl() : embedded.connectionString();
     MongoClient client;
     try {
-      client = MongoClient.create(vertx, clientConfig(url, settings.dbName(), embedded == null));
+      client = createClient(vertx, clientConfig(url, settings.dbName(), embedded == null), metrics);
     } catch (IllegalArgumentException e) { // the driver parses the URL here
       return closeEmbedded(vertx, embedded).transform(ignored -> Future.failedFuture(
           new IllegalArgumentException("mongo_url: " + e.getMessage(), e)));
     }
     return client.runCommand("buildInfo", new JsonObject().put("buildInfo", 1))
-        .compose(buildInfo -> Schema.ensure(client, Clock.systemUTC().instant()).map(buildInfo))
+        .compose(buildInfo -> Schema.ensure(client, Clock.systemUTC().instant(), embedded != null).map(buildInfo))
         .map(buildInfo -> {
           String desc = describe(buildInfo.getString("version", "unknown"), url, settings, secrets, embedded);
           MongoStore store = new MongoStore(vertx, client, embedded, settings, secrets, desc);
@@ -110,6 +122,18 @@ public final class MongoStore {
             .transform(ignored -> closeEmbedded(vertx, embedded))
             .transform(ignored -> Future.failedFuture(
                 StoreFailures.translate(error, "cannot open " + redact(url) + ", database " + settings.dbName()))));
+  }
+
+  /**
+   * The client as {@code MongoClient.create(vertx, config)} makes it (same parser, so the same driver
+   * settings), plus a command listener that counts commands and written documents into {@code metrics}.
+   */
+  static MongoClient createClient(Vertx vertx, JsonObject config, StoreMetrics metrics) {
+    MongoClientSettings parsed = new MongoClientOptionsParser(vertx, config).settings();
+    MongoClientSettings counted = MongoClientSettings.builder(parsed)
+        .addCommandListener(new StoreCommandCounter(metrics))
+        .build();
+    return MongoClient.createWithMongoSettings(vertx, config, UUID.randomUUID().toString(), counted);
   }
 
   /** The client configuration; options already in the URL win over these defaults. */

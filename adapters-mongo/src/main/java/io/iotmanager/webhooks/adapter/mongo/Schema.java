@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  *       are in it (the delivery engine's claim query).</li>
  * </ul>
  * The embedded server accepts these but keeps only {@code _id} and unique indexes, and never expires.
+ * It also uses an index only for a query on exactly the index's fields: the delivery engine's outcome
+ * update, filtered on {@code {_id, lease_owner}} (the lease guard), would scan the whole collection once
+ * per event. So on the embedded server only, {@code events} also gets the unique index
+ * {@code {_id: 1, lease_owner: 1}} (unique because {@code _id} is), which serves exactly that filter. A
+ * real MongoDB serves it from {@code _id} and does not get this index.
  */
 final class Schema {
   static final int VERSION = 1;
@@ -38,14 +43,24 @@ final class Schema {
   static final String TENANT_INTEGRATION_TIME_INDEX = "tenant_integration_time";
   static final String EXPIRE_INDEX = "expire_at_ttl";
   static final String DUE_INDEX = "due_at_pending";
+  static final String ID_LEASE_OWNER_INDEX = "id_lease_owner_embedded";
 
   private Schema() {}
 
-  static Future<Void> ensure(MongoClient client, Instant now) {
+  static Future<Void> ensure(MongoClient client, Instant now, boolean embeddedServer) {
     return ensureCollections(client, List.of(IntegrationDocuments.COLLECTION, EventDocuments.COLLECTION, META))
         .compose(v -> client.createIndexes(IntegrationDocuments.COLLECTION, integrationIndexes()))
         .compose(v -> client.createIndexes(EventDocuments.COLLECTION, eventIndexes()))
+        .compose(v -> embeddedServer
+            ? client.createIndexes(EventDocuments.COLLECTION, embeddedEventIndexes())
+            : Future.<Void>succeededFuture())
         .compose(v -> recordVersion(client, now));
+  }
+
+  /** Only for the embedded server: lets it find an event by {@code {_id, lease_owner}} without a scan. */
+  static List<IndexModel> embeddedEventIndexes() {
+    return List.of(new IndexModel(new JsonObject().put(EventDocuments.ID, 1).put(EventDocuments.LEASE_OWNER, 1),
+        new IndexOptions().name(ID_LEASE_OWNER_INDEX).unique(true)));
   }
 
   static List<IndexModel> integrationIndexes() {

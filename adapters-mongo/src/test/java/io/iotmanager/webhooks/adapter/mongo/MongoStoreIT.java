@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.domain.DeliveryOutcome;
+import io.iotmanager.webhooks.domain.DeliveryState;
 import io.iotmanager.webhooks.domain.DeliveryStatus;
 import io.iotmanager.webhooks.domain.Event;
 import io.iotmanager.webhooks.domain.EventRecord;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -64,6 +67,47 @@ class MongoStoreIT {
     await(store.close()); // idempotent
     // closed means closed: the driver too (vertx-mongo-client's own close() returns before it is)
     failure(store.client().runCommand("ping", new JsonObject().put("ping", 1)));
+  }
+
+  /**
+   * The embedded server uses an index only for a query on exactly its fields, so the outcome update's
+   * {@code {_id, lease_owner}} filter gets a unique index of its own there (else each update scans every
+   * event); the lease guard still holds with it.
+   */
+  @Test
+  void theEmbeddedServerServesTheLeaseGuardedOutcomeUpdateFromAnIndex(Vertx vertx) {
+    MongoStore store = TestStores.open(vertx, MongoStoreSettings.embedded(tempDir.resolve("data")));
+    try {
+      List<String> indexes = await(store.client().listIndexes(EventDocuments.COLLECTION)).stream()
+          .map(index -> ((JsonObject) index).getString("name")).toList();
+      assertTrue(indexes.contains(Schema.ID_LEASE_OWNER_INDEX), indexes.toString());
+
+      EventRecord record = event("t", Instant.now());
+      UUID integration = record.deliveries().get(0).integrationId();
+      await(store.events().insertAll(List.of(record), "i1", Instant.now().plusSeconds(60)));
+      DeliveryStatus delivered = new DeliveryStatus(integration, DeliveryState.DELIVERED, 1, Optional.of(200),
+          Optional.empty(), Optional.empty());
+      DeliveryStatus failed = new DeliveryStatus(integration, DeliveryState.FAILED, 1, Optional.of(500),
+          Optional.of("x"), Optional.empty());
+      // another owner's outcome does not apply
+      await(store.events().recordOutcomes(List.of(new DeliveryOutcome(record.event().id(), Map.of(0, failed),
+          List.of(), Optional.empty(), Optional.of("i2"), Optional.empty()))));
+      assertEquals(DeliveryState.PENDING, state(store, record));
+      // the owner's does, and releases the lease
+      await(store.events().recordOutcomes(List.of(new DeliveryOutcome(record.event().id(), Map.of(0, delivered),
+          List.of(), Optional.empty(), Optional.of("i1"), Optional.empty()))));
+      assertEquals(DeliveryState.DELIVERED, state(store, record));
+      // once released, a late outcome of the former owner does not apply either
+      await(store.events().recordOutcomes(List.of(new DeliveryOutcome(record.event().id(), Map.of(0, failed),
+          List.of(), Optional.empty(), Optional.of("i1"), Optional.empty()))));
+      assertEquals(DeliveryState.DELIVERED, state(store, record));
+    } finally {
+      await(store.close());
+    }
+  }
+
+  private static DeliveryState state(MongoStore store, EventRecord record) {
+    return await(store.events().findById("t", record.event().id())).orElseThrow().deliveries().get(0).state();
   }
 
   @Test

@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# The iot-webhooks benchmark: one command, not part of `mvn verify`.
+#
+#   bash bench/run.sh [--runs 3] [--events 50000] [--store embedded|mongo|both]
+#                     [--callers 4] [--rate 200] [--latency-seconds 30] [--wrk-seconds 10]
+#                     [--ceiling-seconds 10] [--warmup-events 5000] [--no-xmx-check] [--profile]
+#                     [--no-build] [--no-record]
+#
+# --profile records the service with JFR in run 1 (main variant, each store) and writes where the CPU
+# samples go to <work>/results/run1/profile-<store>.md; its figures then include the recorder's overhead.
+#
+# It builds the fat jar, compiles the load generator/receiver in bench/src against it, installs wrk
+# (Debian) if missing, starts a real MongoDB (.ci/mongod.sh, on its own port and Wine prefix) for
+# --store mongo|both, and for every run measures, in the same run:
+#   (a) the receiver alone, driven by wrk over loopback (requests/s);
+#   (b) the store alone: 100-document insert batches through the service's store adapter (documents/s),
+#       and one durable single-document insert (latency);
+#   then, per store, against the service jar started as a process (embedded store in a temp data dir,
+#   or the real MongoDB in a fresh database), after a warm-up of --warmup-events bulk events and 2 s of
+#   single provisions (JIT; not measured):
+#   end-to-end throughput of --events device-status-changed events fed by bulk intake calls of 100;
+#   store commands and document writes per delivered event; single provision calls at --rate/s for
+#   --latency-seconds (intake latency, time to first attempt); peak RSS and heap; and the bulk run
+#   repeated with -Xmx256m (same counts: no lost or duplicated event).
+# Each run, and the medians over the runs with the README targets, are appended to docs/BENCHMARKS.md
+# (unless --no-record); the raw results stay in the work directory printed at the end.
+#
+# Environment: BENCH_MONGO_PORT (default 27105), BENCH_CACHE (Wine prefix and mongod.exe for the
+# benchmark's MongoDB; default ~/.cache/iot-webhooks-bench), BENCH_WORK (work directory; default a new
+# directory under /tmp), BENCH_JAR (another build's fat jar, with --no-build, to compare builds),
+# BENCH_JAVA_OPTS (extra JVM options for the service).
+# Traffic stays on 127.0.0.1.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+
+RUNS=3
+EVENTS=50000
+STORE=both
+CALLERS=4
+RATE=200
+LATENCY_SECONDS=30
+WRK_SECONDS=10
+CEILING_SECONDS=10
+WARMUP=5000
+XMX_CHECK=1
+PROFILE=0
+BUILD=1
+RECORD=1
+ARGS_TEXT="$*"
+
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+while (($#)); do
+  case "$1" in
+    --runs) RUNS="$2"; shift 2 ;;
+    --events) EVENTS="$2"; shift 2 ;;
+    --store) STORE="$2"; shift 2 ;;
+    --callers) CALLERS="$2"; shift 2 ;;
+    --rate) RATE="$2"; shift 2 ;;
+    --latency-seconds) LATENCY_SECONDS="$2"; shift 2 ;;
+    --wrk-seconds) WRK_SECONDS="$2"; shift 2 ;;
+    --ceiling-seconds) CEILING_SECONDS="$2"; shift 2 ;;
+    --warmup-events) WARMUP="$2"; shift 2 ;;
+    --no-xmx-check) XMX_CHECK=0; shift ;;
+    --profile) PROFILE=1; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --no-record) RECORD=0; shift ;;
+    -h|--help) usage ;;
+    *) echo "unknown option $1" >&2; usage ;;
+  esac
+done
+case "$STORE" in embedded) STORES=(embedded) ;; mongo) STORES=(mongo) ;; both) STORES=(embedded mongo) ;;
+  *) echo "--store must be embedded, mongo or both" >&2; exit 2 ;; esac
+for n in "$RUNS" "$EVENTS" "$CALLERS" "$RATE" "$LATENCY_SECONDS" "$WRK_SECONDS" "$CEILING_SECONDS" "$WARMUP"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a number: $n" >&2; exit 2; }
+done
+((RUNS >= 1 && RUNS <= 20)) || { echo "--runs: 1..20" >&2; exit 2; }
+((EVENTS >= 100 && EVENTS <= 1000000)) || { echo "--events: 100..1000000" >&2; exit 2; }
+
+MONGO_PORT="${BENCH_MONGO_PORT:-27105}"
+export IOT_CI_CACHE="${BENCH_CACHE:-${HOME:-/root}/.cache/iot-webhooks-bench}"
+WORK="${BENCH_WORK:-$(mktemp -d /tmp/iot-bench.XXXXXX)}"
+mkdir -p "$WORK/results"
+JAR="${BENCH_JAR:-$REPO/bootstrap/target/iot-webhooks.jar}"
+CLASSES="$WORK/classes"
+CP="$CLASSES:$JAR"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ------------------------------------------------------------------ clean-up of what we started
+SERVICE_PID=""
+RECEIVER_PID=""
+MONGO_STARTED=0
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -n "$RECEIVER_PID" ]] && kill "$RECEIVER_PID" 2>/dev/null || true
+  [[ -n "$SERVICE_PID" ]] && stop_service || true
+  if ((MONGO_STARTED)); then
+    MONGO_PORT="$MONGO_PORT" bash "$REPO/.ci/mongod.sh" stop >>"$WORK/mongod.log" 2>&1 \
+      || log "WARNING: stopping MongoDB failed (see $WORK/mongod.log)"
+  fi
+  rm -rf "$WORK/data"
+  log "work directory (raw results, logs, profiles): $WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------------ helpers
+free_port() {
+  local p i
+  for i in $(seq 1 200); do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+wait_for_alive() { # port pid
+  local i
+  for i in $(seq 1 240); do
+    kill -0 "$2" 2>/dev/null || return 1
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null \
+      && [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/api/internal/v1/iot-manager/alive")" == 204 ]]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
+
+# start_service STORE DBNAME DATADIR LOGFILE JVM_OPTS... ; sets SERVICE_PID and SERVICE_PORT
+start_service() {
+  local store="$1" db="$2" data="$3" logfile="$4"
+  shift 4
+  SERVICE_PORT="$(free_port)"
+  local env=(IOT_MANAGER_LISTEN="127.0.0.1:$SERVICE_PORT" IOT_MANAGER_DATA_DIR="$data"
+    IOT_MANAGER_DOMAIN_SKIPVERIFY=true IOT_MANAGER_MONGO_DBNAME="$db")
+  if [[ "$store" == mongo ]]; then
+    env+=(IOT_MANAGER_MONGO_URL="$MONGO_URL")
+  else
+    env+=(IOT_MANAGER_MONGO_URL=)
+  fi
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+  env "${env[@]}" java ${BENCH_JAVA_OPTS:-} "$@" -jar "$JAR" >"$logfile" 2>&1 </dev/null &
+  SERVICE_PID=$!
+  wait_for_alive "$SERVICE_PORT" "$SERVICE_PID" || { tail -n 30 "$logfile" >&2; die "the service did not start"; }
+}
+
+# stop_service: SIGTERM (the service drains and exits 0), SIGKILL only after 60 s
+stop_service() {
+  local pid="$SERVICE_PID" i
+  [[ -n "$pid" ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 120); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "WARNING: the service did not stop within 60 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  SERVICE_PID=""
+}
+
+# service_memory PREFIX: peak RSS and heap of the running service, as key=value lines
+service_memory() {
+  local prefix="$1" hwm heap
+  hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVICE_PID/status" 2>/dev/null || echo 0)"
+  echo "${prefix}rss_peak_mib=$((hwm / 1024))"
+  heap="$(jcmd "$SERVICE_PID" GC.heap_info 2>/dev/null | grep -m1 -o 'total [0-9]*K, used [0-9]*K' || true)"
+  if [[ -n "$heap" ]]; then
+    echo "${prefix}heap_committed_end_mib=$(($(sed 's/total \([0-9]*\)K.*/\1/' <<<"$heap") / 1024))"
+    echo "${prefix}heap_used_end_mib=$(($(sed 's/.*used \([0-9]*\)K/\1/' <<<"$heap") / 1024))"
+  fi
+}
+
+bench() { java -cp "$CP" iotbench.Bench "$@"; }
+
+# mongo_pids: our mongod and the wineserver of our Wine prefix (both do the store's work), comma-separated
+mongo_pids() {
+  local pids="" p
+  p="$(cat "${MONGO_STATE_DIR:-/var/tmp/iot-webhooks-mongo-$MONGO_PORT}/mongod.pid" 2>/dev/null || true)"
+  [[ -n "$p" ]] && pids="$p"
+  for p in $(pgrep -x wineserver64 2>/dev/null || pgrep -f wineserver64 2>/dev/null || true); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "WINEPREFIX=$IOT_CI_CACHE/wineprefix"; then
+      pids="$pids${pids:+,}$p"
+    fi
+  done
+  echo "$pids"
+}
+
+# ------------------------------------------------------------------ prerequisites
+command -v java >/dev/null && command -v javac >/dev/null || die "java and javac (JDK 17) are needed"
+command -v curl >/dev/null || die "curl is needed"
+if ! command -v wrk >/dev/null; then
+  log "installing wrk (Debian package)"
+  command -v apt-get >/dev/null || die "wrk is missing and apt-get is not available"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends wrk </dev/null >/dev/null 2>&1 \
+    || { apt-get update -qq </dev/null >/dev/null && apt-get install -y -qq --no-install-recommends wrk </dev/null >/dev/null; } \
+    || die "cannot install wrk"
+fi
+if ((BUILD)); then
+  log "building the jar (mvn -B -q -DskipTests package)"
+  mvn -B -q -DskipTests package </dev/null >"$WORK/build.log" 2>&1 || { tail -n 40 "$WORK/build.log" >&2; die "build failed"; }
+fi
+[[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
+mkdir -p "$CLASSES"
+javac -nowarn -d "$CLASSES" -cp "$JAR" "$REPO"/bench/src/iotbench/*.java >"$WORK/javac.log" 2>&1 \
+  || { grep -v 'warning\|GenIgnore\|VertxGen\|JsonGen' "$WORK/javac.log" >&2; die "compiling bench/src failed"; }
+
+MONGO_URL=""
+if [[ " ${STORES[*]} " == *" mongo "* ]]; then
+  # A Wine prefix of our own: whoever stops another MongoDB under the shared CI prefix ends every
+  # process in it (wineserver -k), ours included.
+  ci_exe="${HOME:-/root}/.cache/iot-webhooks-ci/mongodb-7.0.15-win64/mongod.exe"
+  own_exe="$IOT_CI_CACHE/mongodb-7.0.15-win64/mongod.exe"
+  if [[ ! -f "$own_exe" && -f "$ci_exe" ]]; then
+    mkdir -p "$(dirname "$own_exe")" && cp "$ci_exe" "$own_exe" # mongod.sh checks its SHA-256
+  fi
+  log "starting MongoDB on 127.0.0.1:$MONGO_PORT (.ci/mongod.sh; Wine prefix in $IOT_CI_CACHE)"
+  if MONGO_URL="$(MONGO_PORT="$MONGO_PORT" bash "$REPO/.ci/mongod.sh" start 2>>"$WORK/mongod.log")"; then
+    MONGO_STARTED=1
+  elif [[ "$STORE" == both ]]; then
+    log "WARNING: MongoDB is not available (see $WORK/mongod.log); measuring the embedded store only"
+    STORES=(embedded)
+  else
+    die "MongoDB did not start (see $WORK/mongod.log)"
+  fi
+fi
+
+COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+  COMMIT="$COMMIT+uncommitted changes"
+fi
+JVM="$(java -version 2>&1 | head -n 2 | tail -n 1 | sed 's/ (build.*//')"
+MEMORY="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS --warmup-events $WARMUP"
+
+# ------------------------------------------------------------------ runs
+for run in $(seq 1 "$RUNS"); do
+  R="$WORK/results/run$run"
+  mkdir -p "$R"
+  log "=== run $run of $RUNS (load average $(loadavg)) ==="
+  {
+    echo "commit=$COMMIT"
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "nproc=$(nproc)"
+    echo "memory=$MEMORY"
+    echo "jvm=$JVM"
+    echo "options=$OPTIONS${BENCH_JAR:+ (jar $BENCH_JAR)}${BENCH_JAVA_OPTS:+ (service JVM options $BENCH_JAVA_OPTS)}"
+    echo "load_start=$(loadavg)"
+  } >"$R/env.txt"
+
+  # (a) the receiver alone, driven by wrk
+  port="$(free_port)"
+  bench receiver --port "$port" --seconds $((WRK_SECONDS + 60)) >"$R/receiver.out" 2>"$R/receiver.err" &
+  RECEIVER_PID=$!
+  for i in $(seq 1 120); do grep -q ready "$R/receiver.out" 2>/dev/null && break; sleep 0.25; done
+  grep -q ready "$R/receiver.out" || die "the receiver did not start"
+  # a short warm-up (JIT, connections), then the measured run
+  wrk -t "$(nproc)" -c 32 -d 3s -s "$REPO/bench/webhook-post.lua" "http://127.0.0.1:$port/hook" >/dev/null 2>&1 || true
+  wrk -t "$(nproc)" -c 32 -d "${WRK_SECONDS}s" --latency -s "$REPO/bench/webhook-post.lua" \
+    "http://127.0.0.1:$port/hook" >"$R/wrk.txt" 2>&1 || die "wrk failed: $(cat "$R/wrk.txt")"
+  kill "$RECEIVER_PID" 2>/dev/null || true
+  wait "$RECEIVER_PID" 2>/dev/null || true
+  RECEIVER_PID=""
+  rps="$(awk '/^Requests\/sec:/ {print $2}' "$R/wrk.txt")"
+  echo "receiver_rps=${rps:-NaN}" >>"$R/env.txt"
+  log "(a) receiver alone: $rps requests/s"
+
+  for store in "${STORES[@]}"; do
+    out="$R/$store.txt"
+    : >"$out"
+    # (b) the store alone
+    if [[ "$store" == mongo ]]; then
+      bench store --mongo-url "$MONGO_URL" --db "bench_ceiling_$run" --seconds "$CEILING_SECONDS" \
+        --concurrency "$CALLERS" >>"$out" 2>"$R/$store-ceiling.log" || die "store ceiling failed: $R/$store-ceiling.log"
+    else
+      rm -rf "$WORK/data" && mkdir -p "$WORK/data"
+      bench store --data-dir "$WORK/data/ceiling" --seconds "$CEILING_SECONDS" --concurrency "$CALLERS" \
+        >>"$out" 2>"$R/$store-ceiling.log" || die "store ceiling failed: $R/$store-ceiling.log"
+      rm -rf "$WORK/data"
+    fi
+    log "(b) $store alone: $(grep '^store_ceiling_docs_per_s=' "$out" | cut -d= -f2) documents/s"
+
+    # end to end, then the -Xmx256m repeat
+    variants=(main)
+    ((XMX_CHECK)) && variants+=(xmx)
+    for variant in "${variants[@]}"; do
+      db="bench_${run}_${variant}_$$"
+      jvm_opts=()
+      prefix=""
+      latency="$LATENCY_SECONDS"
+      if [[ "$variant" == xmx ]]; then
+        jvm_opts+=(-Xmx256m)
+        prefix="xmx_"
+        latency=0
+      elif ((PROFILE && run == 1)); then
+        jvm_opts+=(-XX:+FlightRecorder
+          "-XX:StartFlightRecording=name=bench,settings=profile")
+      fi
+      rm -rf "$WORK/data" && mkdir -p "$WORK/data"
+      start_service "$store" "$db" "$WORK/data/service" "$R/$store-$variant-service.log" "${jvm_opts[@]}"
+      log "$store ($variant${jvm_opts[*]:+: ${jvm_opts[*]}}): service pid $SERVICE_PID on port $SERVICE_PORT; $EVENTS events"
+      e2e_args=(--service "http://127.0.0.1:$SERVICE_PORT" --events "$EVENTS" --callers "$CALLERS"
+        --rate "$RATE" --latency-seconds "$latency" --warmup-events "$WARMUP"
+        --latency-dump "$R/$store-$variant-latencies.txt")
+      e2e_args+=(--service-pid "$SERVICE_PID")
+      [[ "$store" == mongo ]] && e2e_args+=(--mongo-url "$MONGO_URL" --store-pids "$(mongo_pids)")
+      if ! bench e2e "${e2e_args[@]}" >"$R/$store-$variant.txt" 2>"$R/$store-$variant-e2e.log"; then
+        tail -n 20 "$R/$store-$variant-e2e.log" >&2
+        die "end-to-end run failed"
+      fi
+      service_memory "" >>"$R/$store-$variant.txt"
+      if [[ "$variant" == main ]] && ((PROFILE && run == 1)); then
+        # the service halts after its SIGTERM drain (no JFR dump on exit): dump the recording now
+        jcmd "$SERVICE_PID" JFR.dump name=bench filename="$R/profile-$store.jfr" >/dev/null 2>&1 \
+          || log "WARNING: JFR dump failed"
+      fi
+      stop_service
+      sed "s/^/$prefix/" "$R/$store-$variant.txt" >>"$out"
+      [[ "$store" == mongo ]] && { bench dropdb --mongo-url "$MONGO_URL" --db "$db" 2>/dev/null || true; }
+      rm -rf "$WORK/data"
+      log "  $store $variant: $(grep -E '^(e2e_events_per_s|e2e_lost|e2e_duplicates|intake_p50_ms|ttfa_p99_ms|rss_peak_mib)=' \
+        "$R/$store-$variant.txt" | tr '\n' ' ')"
+    done
+    if ((PROFILE && run == 1)) && [[ -f "$R/profile-$store.jfr" ]]; then
+      bench jfrtop --file "$R/profile-$store.jfr" --top 25 >"$R/profile-$store.md" 2>/dev/null \
+        && log "profile of the $store run: $R/profile-$store.md"
+    fi
+  done
+  echo "load_end=$(loadavg)" >>"$R/env.txt"
+done
+
+# ------------------------------------------------------------------ report
+if ((RECORD)); then
+  report_out="$REPO/docs/BENCHMARKS.md"
+  [[ -f "$report_out" ]] || printf '# Benchmarks\n\nAppended by `bash bench/run.sh` (see the README, section Benchmark).\n' >"$report_out"
+else
+  report_out="$WORK/report.md"
+fi
+printf '\n## %s: `bash bench/run.sh %s`\n' "$(date -u +%Y-%m-%d)" "$ARGS_TEXT" >>"$report_out"
+bench report --dir "$WORK/results" --out "$report_out"
+log "appended to $report_out"
