@@ -347,6 +347,7 @@ done
 # ------------------------------------------------------------------ report
 if ((RECORD)); then
   report_out="$REPO/docs/BENCHMARKS.md"
+  mkdir -p "$(dirname "$report_out")"
   [[ -f "$report_out" ]] || printf '# Benchmarks\n\nAppended by `bash bench/run.sh` (see the README, section Benchmark).\n' >"$report_out"
 else
   report_out="$WORK/report.md"
