@@ -308,7 +308,7 @@ for run in $(seq 1 "$RUNS"); do
         prefix="xmx_"
         latency=0
       elif ((PROFILE && run == 1)); then
-        jvm_opts+=(-XX:+FlightRecorder
+        jvm_opts+=(-XX:+FlightRecorder "-XX:FlightRecorderOptions=repository=$R/jfr-repository"
           "-XX:StartFlightRecording=name=bench,settings=profile")
       fi
       rm -rf "$WORK/data" && mkdir -p "$WORK/data"
