@@ -244,7 +244,7 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
   COMMIT="$COMMIT+uncommitted changes"
 fi
-JVM="$(java -version 2>&1 | head -n 2 | tail -n 1 | sed 's/ (build.*//')"
+JVM="$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/ *$//')"
 MEMORY="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS --warmup-events $WARMUP"
 
@@ -308,7 +308,7 @@ for run in $(seq 1 "$RUNS"); do
         prefix="xmx_"
         latency=0
       elif ((PROFILE && run == 1)); then
-        jvm_opts+=(-XX:+FlightRecorder
+        jvm_opts+=(-XX:+FlightRecorder "-XX:FlightRecorderOptions=repository=$R/jfr-repository"
           "-XX:StartFlightRecording=name=bench,settings=profile")
       fi
       rm -rf "$WORK/data" && mkdir -p "$WORK/data"
@@ -352,6 +352,6 @@ if ((RECORD)); then
 else
   report_out="$WORK/report.md"
 fi
-printf '\n## %s: `bash bench/run.sh %s`\n' "$(date -u +%Y-%m-%d)" "$ARGS_TEXT" >>"$report_out"
+printf '\n## %s: `bash bench/run.sh%s`\n' "$(date -u +%Y-%m-%d)" "${ARGS_TEXT:+ $ARGS_TEXT}" >>"$report_out"
 bench report --dir "$WORK/results" --out "$report_out"
 log "appended to $report_out"
