@@ -8,6 +8,7 @@ import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Context;
+import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
+import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;

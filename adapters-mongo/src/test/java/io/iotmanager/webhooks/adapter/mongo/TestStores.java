@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
+import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.iotmanager.webhooks.adapter.mongo;
+package io.iotmanager.webhooks.adapter.mongo.embedded;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.iotmanager.webhooks.adapter.mongo;
+package io.iotmanager.webhooks.adapter.mongo.embedded;
 
 import de.bwaldvogel.mongo.MongoServer;
 import java.io.IOException;
@@ -23,10 +23,10 @@ import org.h2.mvstore.MVStoreException;
  * <p><strong>Blocking:</strong> {@link #start} and {@link #close} do file I/O and wait for threads; call
  * them off the event loop ({@code vertx.executeBlocking(...)}).
  */
-final class EmbeddedMongoServer implements AutoCloseable {
+public final class EmbeddedMongoServer implements AutoCloseable {
 
     /** The single file holding all databases, inside the data directory. */
-    static final String FILE_NAME = "iot-webhooks.mv.db";
+    public static final String FILE_NAME = "iot-webhooks.mv.db";
     /** Pinned in the parent pom; documents are stored Java-serialized, so the version must not drift. */
     static final String MONGO_JAVA_SERVER_VERSION = "1.47.0";
     private static final String LOOPBACK = "127.0.0.1";
@@ -53,7 +53,7 @@ final class EmbeddedMongoServer implements AutoCloseable {
      * @throws UncheckedIOException if the directory cannot be created
      * @throws org.h2.mvstore.MVStoreException if the file cannot be opened otherwise (corrupt, unreadable)
      */
-    static EmbeddedMongoServer start(Path dataDir) {
+    public static EmbeddedMongoServer start(Path dataDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         Path directory = dataDir.toAbsolutePath().normalize();
         try {
@@ -99,23 +99,23 @@ final class EmbeddedMongoServer implements AutoCloseable {
     }
 
     /** {@code mongodb://127.0.0.1:<port>}, for the normal MongoDB client. */
-    String connectionString() {
+    public String connectionString() {
         return "mongodb://" + LOOPBACK + ":" + address.getPort();
     }
 
     /** For the health/status output, e.g. {@code mongo-java-server 1.47.0 (H2 MVStore 2.4.240, file /data/iot-webhooks.mv.db)}. */
-    String version() {
+    public String version() {
         return "mongo-java-server " + MONGO_JAVA_SERVER_VERSION + " (H2 MVStore " + org.h2.engine.Constants.VERSION
                 + ", file " + file + ")";
     }
 
     /** The absolute path of the store file. */
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** Current size of the store file in bytes (0 once closed). */
-    long fileSize() {
+    public long fileSize() {
         return backend.fileSize();
     }
 

@@ -1,4 +1,4 @@
-package io.iotmanager.webhooks.adapter.mongo;
+package io.iotmanager.webhooks.adapter.mongo.embedded;
 
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;

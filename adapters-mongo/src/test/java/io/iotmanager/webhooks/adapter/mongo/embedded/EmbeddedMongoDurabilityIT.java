@@ -1,4 +1,4 @@
-package io.iotmanager.webhooks.adapter.mongo;
+package io.iotmanager.webhooks.adapter.mongo.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
