@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import static io.iotmanager.webhooks.adapter.mongo.IntegrationDocuments.COLLECTION;
 import static io.iotmanager.webhooks.adapter.mongo.StoreFailures.guard;
 
@@ -107,7 +108,7 @@ final class MongoIntegrationRepository implements IntegrationRepository {
    * already in that form is left alone, so a second run changes nothing. Each rewrite is conditional on
    * the secret not having changed meanwhile. Runs one document at a time (integrations are few).
    *
-   * @return how many secrets were rewritten; fails with {@code InvalidInput} naming the integration
+   * @return how many secrets were rewritten; fails with {@code DomainValidationException} naming the integration
    *         whose secret {@code from} cannot decrypt (those before it are already rewritten: rerun after
    *         fixing the keys), or {@code StoreUnavailable}
    */
@@ -145,7 +146,7 @@ final class MongoIntegrationRepository implements IntegrationRepository {
         }
         Optional<String> text = from.tryDecodeText(stored);
         if (text.isEmpty()) {
-          return chain.compose(n -> Future.failedFuture(new ApplicationException.InvalidInput(
+          return chain.compose(n -> Future.failedFuture(new DomainValidationException(
               "the secret of integration " + id + " cannot be decrypted with the given key")));
         }
         String path = IntegrationDocuments.CREDENTIALS + "." + field.getKey();
@@ -174,7 +175,7 @@ final class MongoIntegrationRepository implements IntegrationRepository {
       Object id = document.getValue(IntegrationDocuments.ID);
       Optional<WebhookSecret> secret = from.tryDecode(stored);
       if (secret.isEmpty()) {
-        return Future.failedFuture(new ApplicationException.InvalidInput(
+        return Future.failedFuture(new DomainValidationException(
             "the secret of integration " + id + " cannot be decrypted with the given key"));
       }
       JsonObject filter = new JsonObject().put(IntegrationDocuments.ID, id)
