@@ -272,7 +272,7 @@ public final class MongoStore {
     return integrations.reencryptSecrets(from, to);
   }
 
-  /** The events adapter itself, for tests in this package (command counting). */
+  /** The events adapter itself, for tests in this package. */
   MongoEventRepository eventRepository() {
     return events;
   }
