@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The table of every configuration key (A8 and B5 of the wire contract, then this service's own): name,
- * default, parser and meaning, in documentation order. It is the only place a default is written;
- * {@link ConfigLoader} overlays the file and the environment on it, and {@code ConfigTableTest} checks
+ * The table of every configuration key (iot-manager's own keys, then this service's): name,
+ * default, parser and meaning, in documentation order. It is the only place a default is written (the
+ * retry schedule and jitter are the domain's {@code RetryPolicy} defaults); {@link ConfigLoader} overlays the file and the environment on it, and {@code ConfigTableTest} checks
  * that README's configuration table says the same.
  */
 final class ConfigKeys {
@@ -57,9 +57,10 @@ final class ConfigKeys {
   static final ConfigKey<Path> DATA_DIR = ConfigKey.of("data_dir", "./data", ConfigKeys::dataDir,
       "where the embedded store keeps its file (used when `mongo_url` is empty)");
   static final ConfigKey<List<Duration>> WEBHOOKS_RETRY_SCHEDULE = ConfigKey.of("webhooks_retry_schedule",
-      "5s,5m,30m,2h,5h,10h,10h", ConfigKeys::retrySchedule,
+      RetryPolicy.DEFAULT_SCHEDULE, ConfigKeys::retrySchedule,
       "delays between attempts (`ms`, `s`, `m`, `h`); empty means a single attempt");
-  static final ConfigKey<Double> WEBHOOKS_RETRY_JITTER = ConfigKey.of("webhooks_retry_jitter", "0.2",
+  static final ConfigKey<Double> WEBHOOKS_RETRY_JITTER = ConfigKey.of("webhooks_retry_jitter",
+      Double.toString(RetryPolicy.DEFAULT_JITTER),
       ConfigKeys::jitter, "each delay is jittered by ± this fraction");
   static final ConfigKey<Integer> MAX_INTEGRATIONS_PER_TENANT = ConfigKey.of("max_integrations_per_tenant", "1",
       positiveInt(), "a tenant's integrations; one more is a 409");
