@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param dbName           the database name ({@code mongo_dbname})
  * @param dataDir          where the embedded server keeps its file (unused with a {@code mongoUrl})
  * @param eventTtlSeconds  retention of events ({@code event_exp_timeout}); each event stores its own
- *                         {@code expire_at}, so a change applies to new events only
+ *                         {@code expire_ts}, so a change applies to new events only
  * @param aesKey           base64 of a 32-byte key: secrets are stored encrypted under it (API.md A7)
  * @param aesFallbackKey   base64 of a 32-byte key that still decrypts older secrets during a rotation
  * @param healthTimeout    how long a health ping may take before the store counts as unavailable
