@@ -24,7 +24,7 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import com.tngtech.archunit.library.GeneralCodingRules;
 
 /**
- * The architecture rules of {@code /work/shared/ARCHITECTURE.md} ("ArchUnit rules worth having"),
+ * The architecture rules of {@code docs/ARCHITECTURE.md} ("The ArchUnit rules and why"),
  * checked against the production classes of every module.
  *
  * <p>Test classes are not imported ({@link ImportOption.DoNotIncludeTests}), so the deliberately bad
