@@ -94,7 +94,10 @@ public final class ContractCheck {
       return bareError(method, path, status, contentType, body);
     }
     Map<String, String> flat = new LinkedHashMap<>();
-    headers.forEach(h -> flat.putIfAbsent(h.getKey(), h.getValue()));
+    // the validator reads a header value as JSON when it can, else as a string that must not hold quotes:
+    // a value with quotes (WWW-Authenticate) is handed over as the JSON string it is
+    headers.forEach(h -> flat.putIfAbsent(h.getKey(),
+        h.getValue().contains("\"") ? io.vertx.core.json.Json.encode(h.getValue()) : h.getValue()));
     ValidatableResponse response = body == null || body.length() == 0
         ? ValidatableResponse.create(status, flat)
         : ValidatableResponse.create(status, flat, body, contentType);

@@ -51,7 +51,7 @@ public final class FakeUseCases implements CreateIntegrationUseCase, ListIntegra
 
   /** Every command or query received, in order. */
   public final List<Object> calls = new CopyOnWriteArrayList<>();
-  private final Map<UUID, Integration> integrations = new ConcurrentHashMap<>();
+  private final Map<UUID, Integration> integrations = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
   private final List<EventRecord> events = new CopyOnWriteArrayList<>();
   private final Map<UUID, List<Attempt>> attempts = new ConcurrentHashMap<>();
   private final AtomicReference<RuntimeException> nextFailure = new AtomicReference<>();
@@ -117,8 +117,12 @@ public final class FakeUseCases implements CreateIntegrationUseCase, ListIntegra
 
   @Override
   public Future<List<Integration>> listIntegrations(IntegrationsQuery q) {
-    return answer(q, () -> Future.succeededFuture(integrations.values().stream()
-        .filter(i -> i.tenantId().equals(q.tenantId())).toList()));
+    return answer(q, () -> {
+      synchronized (integrations) {
+        return Future.succeededFuture(integrations.values().stream()
+            .filter(i -> i.tenantId().equals(q.tenantId())).toList());
+      }
+    });
   }
 
   @Override
@@ -193,7 +197,9 @@ public final class FakeUseCases implements CreateIntegrationUseCase, ListIntegra
   @Override
   public Future<Void> deleteTenant(DeleteTenantCommand c) {
     return answer(c, () -> {
-      integrations.values().removeIf(i -> i.tenantId().equals(c.tenantId()));
+      synchronized (integrations) {
+        integrations.values().removeIf(i -> i.tenantId().equals(c.tenantId()));
+      }
       events.removeIf(e -> e.event().tenantId().equals(c.tenantId()));
       return Future.succeededFuture();
     });

@@ -88,6 +88,38 @@ public final class RouteServer {
     }
   }
 
+  /** A response as the tests read it: status, body text, headers. */
+  public record Reply(int statusCode, String body, java.net.http.HttpHeaders headers) {
+    static Reply of(HttpResponse<Buffer> r) {
+      java.util.Map<String, java.util.List<String>> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      r.headers().forEach(h -> map.computeIfAbsent(h.getKey(), k -> new java.util.ArrayList<>()).add(h.getValue()));
+      return new Reply(r.statusCode(), r.body() == null ? "" : r.body().toString(java.nio.charset.StandardCharsets.UTF_8),
+          java.net.http.HttpHeaders.of(map, (k, v) -> true));
+    }
+  }
+
+  /** Sends a request; {@code token} (a bearer token) and {@code body} (JSON) may be null. */
+  public Reply call(String method, String path, String token, String body) {
+    return callWithHeaders(method, path, token == null ? java.util.Map.of()
+        : java.util.Map.of("Authorization", "Bearer " + token), body);
+  }
+
+  /** Sends a request with exactly these extra headers (e.g. a {@code Cookie}); {@code body} may be null. */
+  public Reply callWithHeaders(String method, String path, java.util.Map<String, String> headers, String body) {
+    Call call = call(HttpMethod.valueOf(method), path);
+    headers.forEach(call::header);
+    return Reply.of(body == null ? call.send() : call.send(body));
+  }
+
+  /** Sends {@code body} without declaring its length ({@code Transfer-Encoding: chunked}). */
+  public Reply callStreaming(String method, String path, String token, byte[] body) {
+    Call call = call(HttpMethod.valueOf(method), path);
+    if (token != null) {
+      call.bearer(token);
+    }
+    return Reply.of(call.sendChunked(body));
+  }
+
   public ContractCheck contract() {
     return contract;
   }
@@ -135,6 +167,58 @@ public final class RouteServer {
     public HttpResponse<Buffer> send(String json) {
       request.putHeader("Content-Type", "application/json");
       return finish(request.sendBuffer(Buffer.buffer(json)));
+    }
+
+    /** Sends the body as a stream of unknown length (chunked), as a client streaming a body does. */
+    public HttpResponse<Buffer> sendChunked(byte[] body) {
+      request.putHeader("Content-Type", "application/json");
+      io.vertx.core.streams.ReadStream<Buffer> stream = new io.vertx.core.streams.ReadStream<>() {
+        private io.vertx.core.Handler<Buffer> data;
+        private io.vertx.core.Handler<Void> end;
+        private boolean sent;
+
+        @Override
+        public io.vertx.core.streams.ReadStream<Buffer> exceptionHandler(io.vertx.core.Handler<Throwable> h) {
+          return this;
+        }
+
+        @Override
+        public io.vertx.core.streams.ReadStream<Buffer> handler(io.vertx.core.Handler<Buffer> h) {
+          data = h;
+          return this;
+        }
+
+        @Override
+        public io.vertx.core.streams.ReadStream<Buffer> pause() {
+          return this;
+        }
+
+        @Override
+        public io.vertx.core.streams.ReadStream<Buffer> resume() {
+          return fetch(Long.MAX_VALUE);
+        }
+
+        @Override
+        public io.vertx.core.streams.ReadStream<Buffer> fetch(long amount) {
+          if (!sent && data != null && amount > 0) {
+            sent = true;
+            for (int at = 0; at < body.length; at += 8192) {
+              data.handle(Buffer.buffer(java.util.Arrays.copyOfRange(body, at, Math.min(body.length, at + 8192))));
+            }
+            if (end != null) {
+              end.handle(null);
+            }
+          }
+          return this;
+        }
+
+        @Override
+        public io.vertx.core.streams.ReadStream<Buffer> endHandler(io.vertx.core.Handler<Void> h) {
+          end = h;
+          return this;
+        }
+      };
+      return finish(request.sendStream(stream));
     }
 
     private HttpResponse<Buffer> finish(io.vertx.core.Future<HttpResponse<Buffer>> sent) {
