@@ -80,7 +80,7 @@ public final class ContractCheck {
     if (contract == null) {
       return Future.succeededFuture(); // /metrics, /ui: outside both documents
     }
-    String lookup = path.replaceAll("(?<=/)(?=/)", "_").replaceAll("/$", "/_");
+    String lookup = path.replaceAll("(?<=/tenants/)(?=/|$)", "_");
     Operation operation = contract.findOperation(lookup, method);
     String contentType = headers.get("Content-Type");
     if (contentType != null && contentType.startsWith(YAML)) {
