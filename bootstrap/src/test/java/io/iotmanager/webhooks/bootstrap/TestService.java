@@ -88,9 +88,13 @@ final class TestService implements AutoCloseable {
   }
 
   /** The store's description from the service's log, with its {@code mongodb://} address (the embedded server's too). */
-  String storeDescription() throws IOException {
-    Matcher m = STORE.matcher(jar.output());
-    return m.find() ? m.group(1) : "";
+  String storeDescription() {
+    try {
+      Matcher m = STORE.matcher(jar.output());
+      return m.find() ? m.group(1) : "";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   String url(String path) {
