@@ -79,7 +79,7 @@ final class Api {
     return new JsonObject(reply.body()).getString("error");
   }
 
-  /** An error answer of API.md A1: the status, JSON {error, request_id}, the request id echoed. */
+  /** An error answer of docs/wire-contract.md A1: the status, JSON {error, request_id}, the request id echoed. */
   static void assertErrorStatus(HttpResponse<String> reply, int status) {
     assertEquals(status, reply.statusCode(), reply.body());
     assertEquals("application/json; charset=utf-8", reply.headers().firstValue("Content-Type").orElse(""));

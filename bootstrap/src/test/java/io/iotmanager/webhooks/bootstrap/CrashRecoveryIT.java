@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At least once across crashes (API.md B1, issue 5), on the fat jar run as a process: events accepted
+ * At least once across crashes (docs/wire-contract.md B1, issue 5), on the fat jar run as a process: events accepted
  * before a {@code kill -9} or a SIGTERM are all delivered once the service is back on the same store.
  * Each scenario runs on the embedded store and, when {@code IOT_MANAGER_MONGO_URL} is set, on that
  * MongoDB (a fresh database per test). The lease is 6 s ({@code webhooks_lease_seconds}) so recovery

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The events log of API.md A7/B3 over HTTP, on the whole service and the test store: order, paging,
+ * The events log of docs/wire-contract.md A7/B3 over HTTP, on the whole service and the test store: order, paging,
  * the integration filter, every 400 message, tenant scoping, and the delivery status of each item as
  * attempts happen (the default retry schedule, so a failed first attempt stays pending for seconds).
  */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Key rotation end to end on the fat jar and the embedded store (API.md A7, issue 3): secrets written
+ * Key rotation end to end on the fat jar and the embedded store (docs/wire-contract.md A7, issue 3): secrets written
  * under K1, {@code re-encrypt --to-key K2} reports what it rewrote, the service under K2 alone reads
  * and signs with them, under K1 (with another fallback key) it cannot decrypt them. No output ever shows a secret or a key.
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The reserved-address check at save time (API.md A6) over HTTP, with {@code domain_skipverify=false}.
+ * The reserved-address check at save time (docs/wire-contract.md A6) over HTTP, with {@code domain_skipverify=false}.
  * Names resolve from {@code src/test/resources/test-hosts} only (see the failsafe {@code argLine}), and
  * the check resolves without connecting: nothing here sends a packet to a non-loopback address. No event
  * is ever posted, so nothing is delivered to the integrations stored here either.

@@ -33,7 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * Secrets at rest (API.md A3, A7, A9) through the whole service: with {@code aes_encryption_key} the stored
+ * Secrets at rest (docs/wire-contract.md A3, A7, A9) through the whole service: with {@code aes_encryption_key} the stored
  * document holds an AES blob ({@code {algorithm, data}}, as the Go service stores it), never the secret; the webhook is still signed with the secret; and no log
  * line carries it. The raw document is read with a MongoDB client of its own, on either store.
  */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * API.md B1 when the store goes away under a running service: intake answers 503 with an error body
+ * docs/wire-contract.md B1 when the store goes away under a running service: intake answers 503 with an error body
  * within a bound, never 202, health says 503, and once the store is back nothing of the refused calls
  * is there. The store is reached through a {@link TcpProxy} the test cuts: in front of the real MongoDB
  * of {@code IOT_MANAGER_MONGO_URL} when set, else in front of an in-process server of the same kind as

@@ -5,7 +5,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Request id (API.md A1) and the structured access-log line written when the response ends. */
+/** Request id (docs/wire-contract.md A1) and the structured access-log line written when the response ends. */
 public final class RequestContext {
   public static final String REQUEST_ID_HEADER = "X-MEN-RequestID";
   public static final String RESPONSE_ID_HEADER = "X-Men-Requestid";

@@ -91,7 +91,7 @@ class IntegrationRoutesTest {
   }
 
   /**
-   * An error of API.md A1: the status, {@code {"error": message, "request_id": id}} and nothing else,
+   * An error of docs/wire-contract.md A1: the status, {@code {"error": message, "request_id": id}} and nothing else,
    * JSON in UTF-8, the request id echoed in {@code X-Men-Requestid}.
    */
   static JsonObject assertError(Reply response, int status, String message) {
