@@ -16,13 +16,19 @@ enum ExitCode {
   FAILURE(1, "unexpected failure"),
   /** A configuration value, the configuration file or the command line is invalid. */
   INVALID_CONFIG(2, "invalid configuration"),
-  /** The embedded store's file is damaged or cannot be read. */
+  /**
+   * The embedded store's file is damaged or cannot be read as a store: any failure of the embedded
+   * server's start that is not about {@link #DATA_DIR}.
+   */
   STORE_FILE(3, "embedded store file damaged or unreadable"),
   /** The listen address is in use by another process, or cannot be bound. */
   PORT_IN_USE(4, "listen address in use or not available"),
   /** MongoDB ({@code mongo_url}) did not answer, refused the connection or the credentials at start-up. */
   STORE_UNREACHABLE(5, "store unreachable"),
-  /** {@code data_dir} cannot be created or written, or another running instance uses it. */
+  /**
+   * {@code data_dir} (or the file in it) cannot be created, read or written (a file system error), or
+   * another running instance uses it.
+   */
   DATA_DIR(6, "data_dir not usable");
 
   private final int code;
