@@ -1,5 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import org.awaitility.Awaitility;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,8 +75,8 @@ class AdoptedUserInfoUrlIT {
         assertTrue(list.body().contains(masked), list.body());
 
         assertEquals(202, service.call("POST", Api.devices(tenant), null, "{\"id\":\"dev-1\"}").statusCode());
-        Receiver.Received got = Eventually.await("the webhook", Duration.ofSeconds(30),
-            () -> receiver.received().isEmpty() ? null : receiver.received().get(0));
+        Receiver.Received got = Awaitility.await("the webhook").atMost(Duration.ofSeconds(30))
+            .until(() -> receiver.received().isEmpty() ? null : receiver.received().get(0), java.util.Objects::nonNull);
         assertEquals("Basic aG9vay11c2VyOnMzY3JldC1wYXNz", got.headers().get("authorization"));
         assertEquals("/hook", got.path());
 

@@ -1,5 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import org.awaitility.Awaitility;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,14 +59,15 @@ class ConnectTimeAddressCheckIT {
           assertEquals(202, accepted.statusCode(), accepted.body());
         }
         for (Map.Entry<String, String> entry : urlsByTenant.entrySet()) {
-          JsonObject status = Eventually.await("the attempt to " + entry.getValue(), Duration.ofSeconds(60), () -> {
+          JsonObject status = Awaitility.await("the attempt to " + entry.getValue()).atMost(Duration.ofSeconds(60))
+              .until(() -> {
             JsonArray events = Api.events(checking, entry.getKey(), "");
             if (events.isEmpty()) {
               return null;
             }
             JsonObject delivery = events.getJsonObject(0).getJsonArray("delivery_statuses").getJsonObject(0);
             return "failed".equals(delivery.getString("state")) ? delivery : null;
-          });
+          }, java.util.Objects::nonNull);
           String error = status.getString("error", "");
           assertTrue(error.contains("is a reserved address"), entry.getValue() + ": " + status.encode());
           assertFalse(status.getBoolean("success"), status.encode());
