@@ -65,8 +65,10 @@ final class ConfigKeys {
   static final ConfigKey<Integer> MAX_INTEGRATIONS_PER_TENANT = ConfigKey.of("max_integrations_per_tenant", "1",
       positiveInt(), "a tenant's integrations; one more is a 409");
   static final ConfigKey<String> JWT_VERIFY_KEY = ConfigKey.of("jwt_verify_key", "", ConfigKeys::jwtKey,
-      "empty: JWTs are decoded, not verified (behind Mender's gateway); else a PEM public key (RS256, ES256, "
-          + "EdDSA) or `hs256:<secret>`");
+      "empty: JWTs are decoded, not verified (behind Mender's gateway); else a PEM public key (RSA: RS256, "
+          + "EC P-256: ES256, Ed25519: EdDSA) or `hs256:<secret>`. The key alone decides the algorithm (a token "
+          + "naming another, `none` included, is a 401); `exp`, `nbf` and `iat` are checked with 60 s of clock "
+          + "skew");
   static final ConfigKey<Long> WEBHOOKS_LEASE_SECONDS = ConfigKey.of("webhooks_lease_seconds", "60",
       "(2 × `webhooks_timeout_seconds` when that is longer)", longRange(1, Integer.MAX_VALUE),
       "how long an instance's claim on an event keeps other instances off it; must exceed "

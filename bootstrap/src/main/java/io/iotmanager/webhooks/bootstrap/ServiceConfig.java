@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The service configuration (API.md A8 and B5), already validated by {@link ConfigLoader}.
+ * The service configuration (docs/wire-contract.md A8 and B5), already validated by {@link ConfigLoader}.
  *
  * @param listenHost host or address to bind; empty means all interfaces (IPv6 literals without brackets)
  * @param listenPort TCP port, 1..65535
