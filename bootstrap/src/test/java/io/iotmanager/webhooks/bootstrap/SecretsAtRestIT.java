@@ -163,7 +163,7 @@ class SecretsAtRestIT {
         JsonObject stored = assertInstanceOf(JsonObject.class,
             document.getJsonObject("credentials").getJsonObject("http").getValue("secret"), document.encode());
         assertEquals("AES_256_CFB_HMAC_SHA512", stored.getString("algorithm"), stored.encode());
-        byte[] blob = (byte[]) stored.getJsonObject("data").getValue("$binary");
+        byte[] blob = stored.getJsonObject("data").getBinary("$binary");
         assertEquals(0x01, blob[0], "format version");
         assertEquals(1 + 16 + 20 + 64, blob.length, "0x01 || IV(16) || ciphertext || HMAC-SHA512");
         assertNoSecret(HexFormat.of().formatHex(blob), secretHex, "the blob");
@@ -234,7 +234,7 @@ class SecretsAtRestIT {
           ManagementApiIT.webhook("https://example.com/plain", secretHex, ""));
       JsonObject stored = rawIntegration(service, id).getJsonObject("credentials").getJsonObject("http")
           .getJsonObject("secret");
-      assertEquals(secretHex, HexFormat.of().formatHex((byte[]) stored.getJsonObject("data").getValue("$binary")),
+      assertEquals(secretHex, HexFormat.of().formatHex(stored.getJsonObject("data").getBinary("$binary")),
           "the plain form of A9 without a key: the secret's bytes");
       HttpResponse<String> got = service.call("GET", INTEGRATIONS + "/" + id, token, null);
       assertNoSecret(got.body(), secretHex, "the GET");
