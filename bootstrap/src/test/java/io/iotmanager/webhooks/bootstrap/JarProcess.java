@@ -2,6 +2,7 @@ package io.iotmanager.webhooks.bootstrap;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -37,11 +39,24 @@ final class JarProcess implements AutoCloseable {
     return jar;
   }
 
+  /**
+   * A port free now, for a jar that binds it a few seconds later. Chosen at random below the kernel's
+   * ephemeral range (32768 and up on Linux), where the outgoing connections of every process on the
+   * machine (MongoDB clients, HTTP clients) take their local ports: a port from there can be taken by
+   * one of them before the jar binds it.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
+    for (int tries = 0; tries < 200; tries++) {
+      int candidate = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new InetSocketAddress("127.0.0.1", candidate));
+        return candidate;
+      } catch (IOException inUse) {
+        // taken: try another
+      }
     }
+    throw new IOException("no free port found between 20000 and 32000");
   }
 
   /**
