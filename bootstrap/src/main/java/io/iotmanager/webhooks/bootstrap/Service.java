@@ -16,13 +16,17 @@ import io.iotmanager.webhooks.adapter.mongo.MongoStoreSettings;
 import io.iotmanager.webhooks.application.port.out.AddressResolver;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
+import io.iotmanager.webhooks.application.port.out.Scheduler;
 import io.iotmanager.webhooks.application.service.CheckHealthService;
 import io.iotmanager.webhooks.application.service.ClaimDueDeliveriesService;
 import io.iotmanager.webhooks.application.service.CreateIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteTenantService;
 import io.iotmanager.webhooks.application.service.DeliverEventsService;
+import io.iotmanager.webhooks.application.service.DeliveryLimiter;
 import io.iotmanager.webhooks.application.service.DeliverySettings;
+import io.iotmanager.webhooks.application.service.IntegrationLookup;
+import io.iotmanager.webhooks.application.service.OutcomeWriter;
 import io.iotmanager.webhooks.application.service.DestinationCheck;
 import io.iotmanager.webhooks.application.service.GetEventService;
 import io.iotmanager.webhooks.application.service.GetIntegrationService;
@@ -97,13 +101,17 @@ final class Service {
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), RETRY_HORIZON, MAX_HELD_RETRIES,
           OUTCOME_BATCH, OUTCOME_FLUSH_DELAY);
       AddressResolver resolver = Webhooks.resolver(vertx);
-      DeliverEventsService engine = new DeliverEventsService(integrations, events,
-          Webhooks.sender(vertx, resolver, MAX_PER_HOST), Delivery.scheduler(vertx), clock, policy,
+      Scheduler scheduler = Delivery.scheduler(vertx);
+      DeliverEventsService engine = new DeliverEventsService(events,
+          new IntegrationLookup(integrations, scheduler),
+          new DeliveryLimiter(MAX_CONCURRENT, MAX_PER_HOST),
+          new OutcomeWriter(events, scheduler, OUTCOME_BATCH, OUTCOME_FLUSH_DELAY),
+          Webhooks.sender(vertx, resolver, MAX_PER_HOST), scheduler, clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
-      metrics.observeBacklog(engine::backlog);
       Delivery.Driver deliveryVerticle = Delivery.driver(engine,
           new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
           config.embeddedStore() ? EMBEDDED_POLL : POLL, lease, MAX_BACKLOG, STOP_TIMEOUT);
+      metrics.observeBacklog(deliveryVerticle::backlog);
       DestinationCheck destinations = new DestinationCheck(resolver, config.domainSkipVerify());
       Identities identities = Identities.from(nonBlank(config.jwtVerifyKey()));
       List<Endpoint> endpoints = List.of(
@@ -117,7 +125,7 @@ final class Service {
               new ListEventsService(events),
               new GetEventService(events),
               new ListAttemptsService(events),
-              new RedeliverEventService(events, engine)),
+              new RedeliverEventService(events, integrations, deliveryVerticle)),
           new IntakeRoutes(
               new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, lease),
               new DeleteTenantService(integrations, events),

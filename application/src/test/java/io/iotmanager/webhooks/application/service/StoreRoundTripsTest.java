@@ -50,7 +50,7 @@ class StoreRoundTripsTest {
 
   @Test
   void bulkIntakeAndFirstTimeDeliveryCostFewCommandsAndTwoWritesPerEvent() {
-    DeliverEventsService engine = new DeliverEventsService(integrations(), events(),
+    DeliverEventsService engine = Engines.create(integrations(), events(),
         request -> Future.succeededFuture(WebhookResponse.status(200, Optional.empty(), 1)),
         (delay, task) -> timers.add(task), CLOCK, RetryPolicy.defaults(), () -> 0.5,
         new DeliverySettings("me", Duration.ofSeconds(60), Duration.ofSeconds(10), 256, 32, false, "test",

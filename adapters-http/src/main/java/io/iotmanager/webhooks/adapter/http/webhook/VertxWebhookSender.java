@@ -100,7 +100,6 @@ final class VertxWebhookSender implements WebhookSender {
   }
 
   private static Future<WebhookResponse> send(HttpClientRequest req, WebhookRequest request) {
-    req.putHeader("Content-Type", "application/json");
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
       req.putHeader(h.getKey(), h.getValue());
     }

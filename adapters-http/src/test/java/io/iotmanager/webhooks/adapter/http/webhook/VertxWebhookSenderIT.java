@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iotmanager.webhooks.application.port.out.WebhookRequest;
 import io.iotmanager.webhooks.application.port.out.WebhookResponse;
+import io.iotmanager.webhooks.domain.Signatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -65,7 +67,7 @@ class VertxWebhookSenderIT {
 
   private WebhookResponse send(String url, Duration timeout, boolean checkAddress) throws Exception {
     WebhookRequest request = new WebhookRequest(URI.create(url), BODY,
-        Map.of("User-Agent", "iot-webhooks/test", "webhook-id", "00000000-0000-0000-0000-000000000000"), timeout,
+        Signatures.requestHeaders("iot-webhooks/test", Optional.empty(), new UUID(0, 0), 0, BODY), timeout,
         checkAddress);
     return sender.send(request).await(30, TimeUnit.SECONDS);
   }
