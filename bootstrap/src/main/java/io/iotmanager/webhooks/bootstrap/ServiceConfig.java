@@ -44,16 +44,20 @@ public record ServiceConfig(
     String jwtVerifyKey,
     long webhooksLeaseSeconds) {
 
-  /** The default delivery lease, seconds, unless the attempt timeout needs a longer one. */
-  public static final int DEFAULT_WEBHOOKS_LEASE_SECONDS = 60;
+  /**
+   * The default delivery lease, seconds, unless the attempt timeout needs a longer one: short, since an
+   * instance renews its leases every third of it while it lives, so after a crash its work is taken
+   * over within the lease plus one poll (13 s on MongoDB).
+   */
+  public static final int DEFAULT_WEBHOOKS_LEASE_SECONDS = 12;
 
   /**
-   * The lease used when {@code webhooks_lease_seconds} is not set: 60 s, or twice the attempt timeout
-   * when that is longer (an original configuration with {@code webhooks_timeout_seconds} above 30 must
-   * still start).
+   * The lease used when {@code webhooks_lease_seconds} is not set: 12 s, or 2 s more than the attempt
+   * timeout when that is longer (the lease must outlast an attempt; an original configuration with a
+   * long {@code webhooks_timeout_seconds} must still start).
    */
   public static long defaultLeaseSeconds(int webhooksTimeoutSeconds) {
-    return Math.max(DEFAULT_WEBHOOKS_LEASE_SECONDS, 2L * webhooksTimeoutSeconds);
+    return Math.max(DEFAULT_WEBHOOKS_LEASE_SECONDS, webhooksTimeoutSeconds + 2L);
   }
 
   public ServiceConfig {
