@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.INTEGRATIONS;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
+import static io.iotmanager.webhooks.bootstrap.Api.INTEGRATIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * Adoption in place end to end (API.md A9): integrations and events written into the service's database as
+ * Adoption in place end to end (docs/wire-contract.md A9): integrations and events written into the service's database as
  * Mender's Go iot-manager writes them (BinData ids, secrets as {@code {algorithm, data}} encrypted under
  * the key or the fallback key, an iot-hub integration, a delivered event in {@code log}) are listed over
  * HTTP by their ids, delivered to with signatures from their stored secrets, and their events shown with
