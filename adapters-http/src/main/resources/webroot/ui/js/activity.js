@@ -196,6 +196,7 @@ export async function eventView(ctx) {
         h('th', { scope: 'col' }, 'Trigger'),
         h('th', { scope: 'col' }, 'Status'),
         h('th', { scope: 'col' }, 'Error'),
+        h('th', { scope: 'col' }, 'Response'),
         h('th', { scope: 'col', class: 'num' }, 'Duration'))),
       h('tbody', null, mine.map((a) => {
         const ok = a.status_code >= 200 && a.status_code < 300;
@@ -207,6 +208,10 @@ export async function eventView(ctx) {
             ? h('span', { class: `status-code ${ok ? 'status-ok' : 'status-bad'}` }, String(a.status_code))
             : h('span', { class: 'status-code status-bad' }, 'No response')),
           h('td', { 'data-label': 'Error', class: 'attempt-error' }, a.error || h('span', { class: 'muted' }, '—')),
+          h('td', { 'data-label': 'Response', class: 'attempt-response' }, a.response_body
+            ? h('code', { class: 'response-body', title: a.response_body },
+              a.response_body.length > 200 ? `${a.response_body.slice(0, 200)}…` : a.response_body)
+            : h('span', { class: 'muted' }, '—')),
           h('td', { 'data-label': 'Duration', class: 'num nowrap' }, formatDuration(a.duration_ms)));
       }))));
   };

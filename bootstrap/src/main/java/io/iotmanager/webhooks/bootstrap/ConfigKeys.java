@@ -69,8 +69,8 @@ final class ConfigKeys {
           + "EC P-256: ES256, Ed25519: EdDSA) or `hs256:<secret>`. The key alone decides the algorithm (a token "
           + "naming another, `none` included, is a 401); `exp`, `nbf` and `iat` are checked with 60 s of clock "
           + "skew");
-  static final ConfigKey<Long> WEBHOOKS_LEASE_SECONDS = ConfigKey.of("webhooks_lease_seconds", "60",
-      "(2 × `webhooks_timeout_seconds` when that is longer)", longRange(1, Integer.MAX_VALUE),
+  static final ConfigKey<Long> WEBHOOKS_LEASE_SECONDS = ConfigKey.of("webhooks_lease_seconds", "12",
+      "(`webhooks_timeout_seconds` + 2 when that is longer)", longRange(1, Integer.MAX_VALUE),
       "how long an instance's claim on an event keeps other instances off it; must exceed "
           + "`webhooks_timeout_seconds` (see [Delivery](#delivery))");
 

@@ -206,9 +206,9 @@ public final class ConfigLoader {
     long lease = v.get(ConfigKeys.WEBHOOKS_LEASE_SECONDS);
     Optional<Setting> leaseSetting = v.setting(ConfigKeys.WEBHOOKS_LEASE_SECONDS);
     if (leaseSetting.isEmpty()) {
-      // The default grows with a long attempt timeout, so an original configuration with
-      // webhooks_timeout_seconds above 30 still starts.
-      lease = Math.max(lease, 2L * timeout);
+      // The default (short: leases are renewed every third of it while held) grows with a long attempt
+      // timeout, so an original configuration with a long webhooks_timeout_seconds still starts.
+      lease = Math.max(lease, timeout + 2L);
     } else if (lease <= timeout) {
       throw invalid(ConfigKeys.WEBHOOKS_LEASE_SECONDS, "must be longer than "
           + ConfigKeys.WEBHOOKS_TIMEOUT_SECONDS.name() + " (" + timeout + "), got " + lease,

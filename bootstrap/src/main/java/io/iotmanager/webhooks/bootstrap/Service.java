@@ -17,13 +17,17 @@ import io.iotmanager.webhooks.adapter.mongo.MongoStoreSettings;
 import io.iotmanager.webhooks.application.port.out.AddressResolver;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
+import io.iotmanager.webhooks.application.port.out.Scheduler;
 import io.iotmanager.webhooks.application.service.CheckHealthService;
 import io.iotmanager.webhooks.application.service.ClaimDueDeliveriesService;
 import io.iotmanager.webhooks.application.service.CreateIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteTenantService;
 import io.iotmanager.webhooks.application.service.DeliverEventsService;
+import io.iotmanager.webhooks.application.service.DeliveryLimiter;
 import io.iotmanager.webhooks.application.service.DeliverySettings;
+import io.iotmanager.webhooks.application.service.IntegrationLookup;
+import io.iotmanager.webhooks.application.service.OutcomeWriter;
 import io.iotmanager.webhooks.application.service.DestinationCheck;
 import io.iotmanager.webhooks.application.service.GetEventService;
 import io.iotmanager.webhooks.application.service.GetIntegrationService;
@@ -85,13 +89,17 @@ final class Service {
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), tuning.retryHorizon(),
           tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay());
       AddressResolver resolver = Webhooks.resolver(vertx);
-      DeliverEventsService engine = new DeliverEventsService(integrations, events,
-          Webhooks.sender(vertx, resolver, tuning.maxPerHost()), Delivery.scheduler(vertx), clock, policy,
+      Scheduler scheduler = Delivery.scheduler(vertx);
+      DeliverEventsService engine = new DeliverEventsService(events,
+          new IntegrationLookup(integrations, scheduler),
+          new DeliveryLimiter(tuning.maxConcurrent(), tuning.maxPerHost()),
+          new OutcomeWriter(events, scheduler, tuning.outcomeBatch(), tuning.outcomeFlushDelay()),
+          Webhooks.sender(vertx, resolver, tuning.maxPerHost()), scheduler, clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
-      metrics.observeBacklog(engine::backlog);
       Delivery.Driver deliveryVerticle = Delivery.driver(engine,
           new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
           tuning.pollInterval(config.embeddedStore()), lease, tuning.maxBacklog(), tuning.stopTimeout());
+      metrics.observeBacklog(deliveryVerticle::backlog);
       DestinationCheck destinations = new DestinationCheck(resolver, config.domainSkipVerify());
       Identities identities = Identities.from(nonBlank(config.jwtVerifyKey()));
       List<Endpoint> endpoints = List.of(
@@ -105,7 +113,7 @@ final class Service {
               new ListEventsService(events),
               new GetEventService(events),
               new ListAttemptsService(events),
-              new RedeliverEventService(events, engine)),
+              new RedeliverEventService(events, integrations, deliveryVerticle)),
           new IntakeRoutes(
               new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, lease),
               new DeleteTenantService(integrations, events),

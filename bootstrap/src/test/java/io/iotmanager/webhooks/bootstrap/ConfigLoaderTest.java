@@ -76,8 +76,8 @@ class ConfigLoaderTest {
     assertEquals(0.2, c.webhooksRetryJitter());
     assertEquals(1, c.maxIntegrationsPerTenant());
     assertEquals("", c.jwtVerifyKey());
-    assertEquals(60L, c.webhooksLeaseSeconds());
-    assertEquals(Duration.ofSeconds(60), c.webhooksLease());
+    assertEquals(12L, c.webhooksLeaseSeconds());
+    assertEquals(Duration.ofSeconds(12), c.webhooksLease());
   }
 
   @Test
@@ -493,9 +493,9 @@ class ConfigLoaderTest {
 
   @Test
   void unsetLeaseGrowsWithALongAttemptTimeoutSoOriginalConfigurationsStillStart() {
-    assertEquals(60L, env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", "30").webhooksLeaseSeconds());
-    assertEquals(90L, env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", "45").webhooksLeaseSeconds());
-    assertEquals(2L * Integer.MAX_VALUE,
+    assertEquals(32L, env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", "30").webhooksLeaseSeconds());
+    assertEquals(47L, env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", "45").webhooksLeaseSeconds());
+    assertEquals(Integer.MAX_VALUE + 2L,
         env("IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS", Integer.toString(Integer.MAX_VALUE)).webhooksLeaseSeconds());
   }
 

@@ -42,6 +42,17 @@ public record AttemptOutcome(Optional<Integer> statusCode, Optional<Duration> re
     return new AttemptOutcome(Optional.empty(), Optional.empty(), Optional.of(message));
   }
 
+  /**
+   * The error shown for this outcome when it is not a success: the unexpected status (worded as the
+   * original does) or the transport error; empty on success.
+   */
+  public Optional<String> failure() {
+    if (success()) {
+      return Optional.empty();
+    }
+    return statusCode.map(code -> "client: unexpected status code from API: " + code).or(() -> error);
+  }
+
   /** True for a 2xx response. */
   public boolean success() {
     return statusCode.isPresent() && statusCode.get() >= 200 && statusCode.get() < 300;

@@ -87,6 +87,23 @@ public final class Signatures {
     return Collections.unmodifiableMap(headers);
   }
 
+  /**
+   * Every header of one webhook request, built here only: {@code Content-Type}, {@code User-Agent},
+   * {@code webhook-id}, {@code webhook-timestamp} and, with a secret, the signature headers of
+   * {@link #headersFor}.
+   */
+  public static Map<String, String> requestHeaders(String userAgent, Optional<WebhookSecret> secret, UUID eventId,
+      long timestampSeconds, byte[] body) {
+    requireNonNull(userAgent, "user agent");
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("User-Agent", userAgent);
+    headers.put(WEBHOOK_ID_HEADER, eventId.toString());
+    headers.put(WEBHOOK_TIMESTAMP_HEADER, Long.toString(timestampSeconds));
+    headers.putAll(headersFor(secret, eventId, timestampSeconds, body));
+    return Collections.unmodifiableMap(headers);
+  }
+
   private static byte[] hmacSha256(byte[] key, byte[] message) {
     byte[] effectiveKey = key.length == 0 ? EMPTY_KEY_EQUIVALENT : key;
     try {

@@ -34,7 +34,8 @@ import java.util.UUID;
  *  time_text: "<exact RFC 3339 text>", body: "<exact webhook body>",
  *  due_at?: <Date: the earliest next_attempt_at of a pending delivery; absent when none is pending>,
  *  lease_owner: "<instance>", lease_until: <Date>, claim?: "<token of the last claim>",
- *  attempt_log: [{integration_id: "<uuid>", attempt, time: <Date>, status_code?, error?, duration_ms, trigger}]}
+ *  attempt_log: [{integration_id: "<uuid>", attempt, time: <Date>, status_code?, error?,
+ *                 response_body?: "<first 4 KiB>", duration_ms, trigger}]}
  * }</pre>
  * {@code event_ts} (milliseconds) orders and ages events; {@code time_text} keeps the nanoseconds that the
  * body carries, and is what {@link Event#time()} is read from. {@code status[]} always holds the outcome
@@ -78,6 +79,7 @@ final class EventDocuments {
   static final String TIME = "time";
   static final String STATUS_CODE = "status_code";
   static final String ERROR = "error";
+  static final String RESPONSE_BODY = "response_body";
 
   private EventDocuments() {}
 
@@ -97,7 +99,7 @@ final class EventDocuments {
         .put(STATUS, statuses)
         .put(TIME_TEXT, EventTime.format(event.time()))
         .put(BODY, event.body());
-    dueAt(record.deliveries()).ifPresent(due -> document.put(DUE_AT, DocumentValues.date(due)));
+    DeliveryStatus.dueAt(record.deliveries()).ifPresent(due -> document.put(DUE_AT, DocumentValues.date(due)));
     return document
         .put(LEASE_OWNER, leaseOwner)
         .put(LEASE_UNTIL, DocumentValues.date(leaseUntil));
@@ -115,13 +117,6 @@ final class EventDocuments {
     return document;
   }
 
-  /** When the event next needs work: the earliest {@code next_attempt_at} of a pending delivery. */
-  static Optional<Instant> dueAt(List<DeliveryStatus> deliveries) {
-    return deliveries.stream()
-        .filter(d -> d.state() == DeliveryState.PENDING)
-        .map(d -> d.nextAttemptAt().orElse(Instant.EPOCH))
-        .min(Instant::compareTo);
-  }
 
   /**
    * Reads a stored event, written by this service or by the Go service.
@@ -218,6 +213,7 @@ final class EventDocuments {
         .put(TIME, DocumentValues.date(attempt.time()));
     attempt.statusCode().ifPresent(code -> document.put(STATUS_CODE, code));
     attempt.error().ifPresent(error -> document.put(ERROR, error));
+    attempt.responseBody().ifPresent(body -> document.put(RESPONSE_BODY, body));
     return document.put("duration_ms", attempt.durationMs()).put("trigger", attempt.trigger().wireName());
   }
 
@@ -230,7 +226,8 @@ final class EventDocuments {
           DocumentValues.optionalInt(a, "attempt").orElse(0), DocumentValues.requiredInstant(a, TIME),
           DocumentValues.optionalInt(a, STATUS_CODE), DocumentValues.optionalString(a, ERROR),
           a.getValue("duration_ms") instanceof Number n ? n.longValue() : 0L,
-          AttemptTrigger.fromWire(DocumentValues.optionalString(a, "trigger").orElse("auto"))));
+          AttemptTrigger.fromWire(DocumentValues.optionalString(a, "trigger").orElse("auto")),
+          DocumentValues.optionalString(a, RESPONSE_BODY)));
     }
     return attempts;
   }

@@ -36,12 +36,14 @@ final class MongoIntegrationRepository implements IntegrationRepository {
   }
 
   /**
-   * Counts the tenant's integrations, then inserts. Two concurrent inserts for the same tenant can both
-   * pass the count and leave the tenant one over its limit: a small race accepted here, since
-   * vertx-mongo-client has no transactions and creating integrations is a rare, human-paced action.
-   * (Closing it would need a per-tenant counter document updated with a conditional {@code $inc}.) On a
-   * database of the Go service with its unique index on {@code tenant_id}, the second insert is refused
-   * by the index: a conflict as well.
+   * Takes one of the tenant's {@code maxPerTenant} slots, then inserts; a failed insert gives the slot
+   * back. The slots are a counter document per tenant in {@value #SLOTS} (a separate collection, so the
+   * integration documents keep their shape), taken with one conditional {@code $inc}: the store applies
+   * it atomically, so of any number of parallel creates exactly the free slots succeed, on MongoDB and
+   * on the embedded server alike, without transactions. The counter is created on a tenant's first
+   * create from a count of its integrations (so data written before it existed is counted). On a
+   * database of the Go service with its unique index on {@code tenant_id}, a second insert is refused by
+   * the index: a conflict as well.
    */
   @Override
   public Future<Void> insert(Integration integration, int maxPerTenant) {
@@ -51,18 +53,46 @@ final class MongoIntegrationRepository implements IntegrationRepository {
     } catch (RuntimeException e) {
       return Future.failedFuture(StoreFailures.translate(e, "cannot store the integration"));
     }
-    Future<Void> inserted = client.count(COLLECTION, byTenant(integration.tenantId()))
-        .compose(count -> {
-          if (count >= maxPerTenant) {
-            return Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS));
-          }
-          return client.insert(COLLECTION, document)
-              .<Void>mapEmpty()
-              .recover(error -> StoreFailures.isDuplicateKey(error)
-                  ? Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS))
-                  : Future.failedFuture(error));
-        });
+    String tenant = integration.tenantId();
+    Future<Void> inserted = takeSlot(tenant, maxPerTenant).compose(taken -> {
+      if (!taken) {
+        return Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS));
+      }
+      return client.insert(COLLECTION, document)
+          .<Void>mapEmpty()
+          .recover(error -> releaseSlot(tenant).transform(ignored -> StoreFailures.isDuplicateKey(error)
+              ? Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS))
+              : Future.failedFuture(error)));
+    });
     return guard(inserted, "cannot store the integration");
+  }
+
+  /** The per-tenant slot counters of the integration limit. */
+  static final String SLOTS = "integration_slots";
+  static final String USED = "used";
+
+  private Future<Boolean> takeSlot(String tenant, int max) {
+    JsonObject free = new JsonObject().put("_id", tenant).put(USED, new JsonObject().put("$lt", max));
+    JsonObject take = new JsonObject().put("$inc", new JsonObject().put(USED, 1));
+    return ensureSlots(tenant)
+        .compose(v -> client.updateCollection(SLOTS, free, take))
+        .map(result -> result.getDocModified() == 1);
+  }
+
+  private Future<Void> ensureSlots(String tenant) {
+    JsonObject id = new JsonObject().put("_id", tenant);
+    return client.findOne(SLOTS, id, null).compose(found -> found != null ? Future.<Void>succeededFuture()
+        : client.count(COLLECTION, byTenant(tenant))
+            .compose(count -> client.insert(SLOTS, id.copy().put(USED, count)))
+            .<Void>mapEmpty()
+            .recover(error -> StoreFailures.isDuplicateKey(error) ? Future.succeededFuture() // made meanwhile
+                : Future.failedFuture(error)));
+  }
+
+  private Future<Void> releaseSlot(String tenant) {
+    JsonObject used = new JsonObject().put("_id", tenant).put(USED, new JsonObject().put("$gt", 0));
+    return client.updateCollection(SLOTS, used, new JsonObject().put("$inc", new JsonObject().put(USED, -1)))
+        .mapEmpty();
   }
 
   @Override
@@ -96,12 +126,15 @@ final class MongoIntegrationRepository implements IntegrationRepository {
   @Override
   public Future<Boolean> delete(String tenantId, UUID id) {
     return guard(client.removeDocument(COLLECTION, byTenantAndId(tenantId, id))
-        .map(result -> result.getRemovedCount() > 0), "cannot delete the integration");
+        .compose(result -> result.getRemovedCount() > 0
+            ? releaseSlot(tenantId).map(true)
+            : Future.succeededFuture(false)), "cannot delete the integration");
   }
 
   @Override
   public Future<Void> deleteTenant(String tenantId) {
-    return guard(client.removeDocuments(COLLECTION, byTenant(tenantId)).mapEmpty(),
+    return guard(client.removeDocuments(COLLECTION, byTenant(tenantId))
+        .compose(v -> client.removeDocument(SLOTS, new JsonObject().put("_id", tenantId))).mapEmpty(),
         "cannot delete the tenant's integrations");
   }
 

@@ -182,6 +182,23 @@ class MongoEventRepositoryIT {
   }
 
   @Test
+  void anAttemptKeepsTheStartOfTheResponseBody() {
+    String tenant = tenant();
+    UUID integration = UUID.randomUUID();
+    EventRecord record = event(tenant, BASE, List.of(integration));
+    await(repository.insertAll(List.of(record), OWNER, BASE.plusSeconds(60)));
+    DeliveryStatus failed = new DeliveryStatus(integration, DeliveryState.FAILED, 1, Optional.of(400),
+        Optional.of("client: unexpected status code from API: 400"), Optional.empty());
+    io.iotmanager.webhooks.domain.Attempt attempt = new io.iotmanager.webhooks.domain.Attempt(integration, 1, BASE,
+        Optional.of(400), failed.error(), 12, io.iotmanager.webhooks.domain.AttemptTrigger.AUTO,
+        Optional.of("{\"error\":\"unknown device\"}"));
+    await(repository.recordOutcomes(List.of(new io.iotmanager.webhooks.domain.DeliveryOutcome(record.event().id(),
+        java.util.Map.of(0, failed), List.of(attempt), Optional.empty(), Optional.of(OWNER), Optional.empty()))));
+
+    assertEquals(List.of(attempt), await(repository.findAttempts(tenant, record.event().id())).orElseThrow());
+  }
+
+  @Test
   void aBatchOfOneHundredEventsIsOneStoreCommand() {
     String tenant = tenant();
     List<UUID> integrations = List.of(UUID.randomUUID());

@@ -4,7 +4,6 @@ import io.iotmanager.webhooks.application.port.in.DeliverEventsCommand;
 import io.iotmanager.webhooks.application.port.in.DeliveryEngine;
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
-import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.application.port.out.Scheduler;
 import io.iotmanager.webhooks.application.port.out.WebhookRequest;
 import io.iotmanager.webhooks.application.port.out.WebhookResponse;
@@ -23,41 +22,45 @@ import io.iotmanager.webhooks.domain.RetryDecision;
 import io.iotmanager.webhooks.domain.RetryPolicy;
 import io.iotmanager.webhooks.domain.Signatures;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The delivery engine: POSTs each due delivery of the events it holds, signed, through the concurrency
- * limiter; decides with the retry policy what follows; writes each event's outcome (statuses and
- * attempt records in one update, batched); keeps near retries in memory under its lease and releases
- * later ones to the store, where {@link ClaimDueDeliveriesService} claims them when due.
+ * limiter, with the integration as it is when the attempt starts; decides with the retry policy what
+ * follows; writes each event's outcome (statuses and attempt records in one update, batched); keeps
+ * near retries in memory under its lease and releases later ones to the store, where
+ * {@link ClaimDueDeliveriesService} claims them when due.
+ *
+ * <p>All its state lives on one Vert.x context: its driver calls every method there, and its
+ * collaborators complete their futures there, so it needs no locks. An event has at most one round of
+ * attempts at a time: a manual redelivery or a due retry of an event whose round is in flight waits for
+ * that round, so attempt numbers are unique and gapless and every round starts from the latest state
+ * (also when the store does not have it yet).
  */
 public final class DeliverEventsService implements DeliveryEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DeliverEventsService.class);
-  static final String DELETED = "integration deleted";
+  static final String DELETED = DeliveryStatus.DELETED;
   private static final Duration DUE_TOLERANCE = Duration.ofMillis(50);
-
   private static final int LEASE_RENEWAL_CHUNK = 500;
 
-  private final TenantIntegrations integrations;
   private final EventRepository events;
+  private final IntegrationLookup integrations;
+  private final DeliveryLimiter limiter;
+  private final OutcomeWriter writer;
   private final WebhookSender sender;
   private final Scheduler scheduler;
   private final Clock clock;
@@ -65,25 +68,39 @@ public final class DeliverEventsService implements DeliveryEngine {
   private final DoubleSupplier random;
   private final DeliverySettings settings;
   private final DeliveryMetrics metrics;
-  private final DeliveryLimiter limiter;
-  private final OutcomeWriter writer;
-  private final AtomicInteger heldRetries = new AtomicInteger();
-  /** The latest known state of each event waiting in memory for a near retry, by event id. */
-  private final Map<UUID, EventRecord> held = new ConcurrentHashMap<>();
-  private final AtomicInteger eventsInFlight = new AtomicInteger();
-  /**
-   * Events this engine works on automatically: in a round of attempts, or waiting in memory for a near
-   * retry. A claim may hand back one of them (its lease ran out while it waited here, e.g. behind a slow
-   * receiver or a slow store); attempting it a second time would deliver it twice.
-   */
-  private final Set<UUID> owned = ConcurrentHashMap.newKeySet();
-  private volatile boolean stopping;
 
-  public DeliverEventsService(IntegrationRepository integrations, EventRepository events, WebhookSender sender,
-      Scheduler scheduler, Clock clock, RetryPolicy policy, DoubleSupplier random, DeliverySettings settings,
-      DeliveryMetrics metrics) {
-    this.integrations = new TenantIntegrations(integrations, clock, Duration.ofSeconds(1));
+  /** What the engine knows of one event it works on: its latest state and what waits for it. */
+  private static final class Tracked {
+    EventRecord record;
+    /** This instance delivers it automatically (under its lease): in a round, queued, or held for a retry. */
+    boolean auto;
+    /** A retry of it is held in memory on a timer. */
+    boolean held;
+    /** A round of attempts is in flight. */
+    boolean busy;
+    /** Outcomes of it not yet written to the store. */
+    int unwritten;
+    /** Rounds waiting for the one in flight. */
+    final ArrayDeque<Runnable> after = new ArrayDeque<>();
+
+    Tracked(EventRecord record) {
+      this.record = record;
+    }
+  }
+
+  private final Map<UUID, Tracked> tracked = new HashMap<>();
+  private int autoCount;
+  private int busyCount;
+  private int heldCount;
+  private boolean stopping;
+
+  public DeliverEventsService(EventRepository events, IntegrationLookup integrations, DeliveryLimiter limiter,
+      OutcomeWriter writer, WebhookSender sender, Scheduler scheduler, Clock clock, RetryPolicy policy,
+      DoubleSupplier random, DeliverySettings settings, DeliveryMetrics metrics) {
     this.events = events;
+    this.integrations = integrations;
+    this.limiter = limiter;
+    this.writer = writer;
     this.sender = sender;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -91,72 +108,116 @@ public final class DeliverEventsService implements DeliveryEngine {
     this.random = random;
     this.settings = settings;
     this.metrics = metrics;
-    this.limiter = new DeliveryLimiter(settings.maxConcurrent(), settings.maxPerHost());
-    this.writer = new OutcomeWriter(events, scheduler, settings.outcomeBatch(), settings.outcomeFlushDelay());
   }
 
   @Override
   public Future<Void> deliverEvents(DeliverEventsCommand command) {
-    if (command.trigger() == AttemptTrigger.AUTO) {
-      List<EventRecord> notOwned = command.events().stream().filter(r -> owned.add(r.event().id())).toList();
-      if (notOwned.size() < command.events().size()) {
-        LOG.debug("{} event(s) handed over again while this instance still works on them: skipped",
-            command.events().size() - notOwned.size());
-      }
-      command = new DeliverEventsCommand(notOwned, command.trigger(), command.integrationId());
-    }
-    return deliver(command);
-  }
-
-  /** Runs a round for each event; automatic ones are already in {@link #owned}. */
-  private Future<Void> deliver(DeliverEventsCommand command) {
-    if (command.events().isEmpty()) {
-      return Future.succeededFuture();
-    }
-    boolean fresh = command.trigger() == AttemptTrigger.MANUAL;
-    AttemptTrigger trigger = command.trigger();
-    Map<String, List<EventRecord>> byTenant = command.events().stream()
-        .collect(Collectors.groupingBy(r -> r.event().tenantId(), LinkedHashMap::new, Collectors.toList()));
     List<Future<Void>> rounds = new ArrayList<>();
-    for (Map.Entry<String, List<EventRecord>> tenant : byTenant.entrySet()) {
-      eventsInFlight.addAndGet(tenant.getValue().size());
-      Future<Map<UUID, Integration>> known = integrations.of(tenant.getKey(), fresh)
-          .map(list -> list.stream().collect(Collectors.toMap(Integration::id, Function.identity(), (a, b) -> a)));
-      for (EventRecord record : tenant.getValue()) {
-        Future<Void> round = known
-            .compose(byId -> round(record, byId, command.trigger(), command.integrationId()))
-            .onFailure(err -> {
-              LOG.warn("event_id={} delivery round failed: {}", record.event().id(), err.toString());
-              if (trigger == AttemptTrigger.AUTO) {
-                owned.remove(record.event().id());
-              }
-            })
-            .onComplete(ar -> eventsInFlight.decrementAndGet());
-        rounds.add(round);
+    int skipped = 0;
+    for (EventRecord record : command.events()) {
+      UUID id = record.event().id();
+      Tracked t = tracked.get(id);
+      if (command.trigger() == AttemptTrigger.AUTO) {
+        if (t != null && t.auto) {
+          skipped++; // handed over again (e.g. its lease ran out while it waited here): ours already
+          continue;
+        }
+        if (t == null) {
+          t = new Tracked(record);
+          tracked.put(id, t);
+        }
+        setAuto(t, true);
+        Tracked event = t;
+        rounds.add(whenIdle(t, () -> autoRound(event)));
+      } else {
+        boolean known = t != null;
+        if (t == null) {
+          t = new Tracked(record);
+          tracked.put(id, t);
+        }
+        Tracked event = t;
+        Optional<UUID> only = command.integrationId();
+        rounds.add(whenIdle(t, () -> (known ? Future.succeededFuture()
+            : refresh(event)).compose(v -> manualRound(event, only))));
       }
+    }
+    if (skipped > 0) {
+      LOG.debug("{} event(s) handed over again while this instance still works on them: skipped", skipped);
     }
     Future<?> all = Future.join(rounds); // as a Future: CompositeFuture is not in the async kernel
     return all.otherwiseEmpty().mapEmpty();
   }
 
+  /** Reads the stored state of an event the engine did not know (its outcomes are all written). */
+  private Future<Void> refresh(Tracked t) {
+    return events.findById(t.record.event().tenantId(), t.record.event().id())
+        .map(found -> {
+          found.ifPresent(r -> t.record = r);
+          return null;
+        });
+  }
+
+  /** Runs {@code round} now if the event has no round in flight, else after the rounds before it. */
+  private Future<Void> whenIdle(Tracked t, java.util.function.Supplier<Future<Void>> round) {
+    Promise<Void> done = Promise.promise();
+    Runnable run = () -> {
+      t.busy = true;
+      busyCount++;
+      Future<Void> f;
+      try {
+        f = round.get();
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.warn("event_id={} delivery round failed: {}", t.record.event().id(), ar.cause().toString());
+          if (t.auto && !t.held) {
+            setAuto(t, false); // its lease expires and a claim takes it up again
+          }
+        }
+        t.busy = false;
+        busyCount--;
+        Runnable next = t.after.poll();
+        if (next != null) {
+          next.run();
+        } else {
+          forgetIfIdle(t);
+        }
+        done.complete();
+      });
+    };
+    if (t.busy) {
+      t.after.add(run);
+    } else {
+      run.run();
+    }
+    return done.future();
+  }
+
+  private void setAuto(Tracked t, boolean auto) {
+    if (t.auto != auto) {
+      t.auto = auto;
+      autoCount += auto ? 1 : -1;
+    }
+  }
+
+  private void forgetIfIdle(Tracked t) {
+    if (!t.auto && !t.busy && !t.held && t.unwritten == 0 && t.after.isEmpty()) {
+      tracked.remove(t.record.event().id(), t);
+    }
+  }
+
   /** Events this engine holds in memory: attempting now, or waiting in memory for a near retry. */
   @Override
   public int backlog() {
-    return eventsInFlight.get() + heldRetries.get();
+    return autoCount;
   }
 
   /** Events whose round of attempts has not ended yet. */
   @Override
   public int inFlight() {
-    return eventsInFlight.get();
-  }
-
-  private boolean tryHold() {
-    if (heldRetries.incrementAndGet() > settings.maxHeldRetries()) {
-      heldRetries.decrementAndGet();
-      return false;
-    }
-    return true;
+    return busyCount;
   }
 
   /**
@@ -177,7 +238,12 @@ public final class DeliverEventsService implements DeliveryEngine {
    */
   @Override
   public Future<Integer> renewLeases() {
-    List<UUID> ids = new ArrayList<>(owned);
+    List<UUID> ids = new ArrayList<>();
+    tracked.values().forEach(t -> {
+      if (t.auto) {
+        ids.add(t.record.event().id());
+      }
+    });
     if (ids.isEmpty()) {
       return Future.succeededFuture(0);
     }
@@ -197,150 +263,163 @@ public final class DeliverEventsService implements DeliveryEngine {
     return writer.drain();
   }
 
-  private Future<Void> round(EventRecord record, Map<UUID, Integration> byId, AttemptTrigger trigger,
-      Optional<UUID> only) {
+  private record Step(int index, DeliveryStatus status, Optional<Attempt> attempt) {}
+
+  /** The due pending deliveries of an event this instance holds the lease on. */
+  private Future<Void> autoRound(Tracked t) {
+    if (!t.auto) {
+      return Future.succeededFuture();
+    }
+    if (stopping) {
+      setAuto(t, false);
+      return Future.succeededFuture(); // stays pending in the store under the lease; claimable once it expires
+    }
     Instant now = clock.instant();
-    List<DeliveryStatus> statuses = record.deliveries();
-    Map<Integer, Future<Step>> steps = new LinkedHashMap<>();
+    List<DeliveryStatus> statuses = t.record.deliveries();
+    List<Future<Step>> steps = new ArrayList<>();
     for (int k = 0; k < statuses.size(); k++) {
       DeliveryStatus d = statuses.get(k);
-      if (only.isPresent() && !only.get().equals(d.integrationId())) {
-        continue;
+      if (d.dueBy(now.plus(DUE_TOLERANCE))) {
+        steps.add(attempt(t.record.event(), k, d, AttemptTrigger.AUTO));
       }
-      Integration integration = byId.get(d.integrationId());
-      if (trigger == AttemptTrigger.AUTO) {
-        if (d.state() != DeliveryState.PENDING) {
-          continue;
-        }
-        if (integration == null || integration.credentials().http().isEmpty()) {
-          steps.put(k, Future.succeededFuture(new Step(new DeliveryStatus(d.integrationId(), DeliveryState.FAILED,
-              d.attempts(), d.statusCode(), Optional.of(DELETED), Optional.empty()), Optional.empty())));
-          continue;
-        }
-        if (d.nextAttemptAt().isPresent() && d.nextAttemptAt().get().isAfter(now.plus(DUE_TOLERANCE))) {
-          continue;
-        }
-      } else if (integration == null || integration.credentials().http().isEmpty()) {
-        continue;
-      }
-      steps.put(k, attempt(record.event(), d, integration.credentials().http().get(), trigger));
     }
-    Future<?> all = Future.join(new ArrayList<>(steps.values())); // as a Future, as above
-    return all.transform(ignored -> {
-      Map<Integer, DeliveryStatus> changed = new HashMap<>();
-      List<Attempt> attempts = new ArrayList<>();
-      steps.forEach((k, f) -> {
-        if (f.succeeded()) {
-          changed.put(k, f.result().status());
-          f.result().attempt().ifPresent(attempts::add);
-        }
-      });
-      List<DeliveryStatus> after = new ArrayList<>(statuses);
-      changed.forEach(after::set);
-      settle(record, after, changed, attempts, trigger);
-      return Future.succeededFuture();
+    return settleAll(steps).map(changed -> {
+      settleAuto(t, changed);
+      return null;
     });
   }
 
-  private record Step(DeliveryStatus status, Optional<Attempt> attempt) {}
+  /** Every delivery of the event (or the one named), now, as manual attempts. */
+  private Future<Void> manualRound(Tracked t, Optional<UUID> only) {
+    List<DeliveryStatus> statuses = t.record.deliveries();
+    List<Future<Step>> steps = new ArrayList<>();
+    for (int k = 0; k < statuses.size(); k++) {
+      DeliveryStatus d = statuses.get(k);
+      if (only.isEmpty() || only.get().equals(d.integrationId())) {
+        steps.add(attempt(t.record.event(), k, d, AttemptTrigger.MANUAL));
+      }
+    }
+    return settleAll(steps).map(changed -> {
+      settleManual(t, changed);
+      return null;
+    });
+  }
+
+  private static Future<List<Step>> settleAll(List<Future<Step>> steps) {
+    Future<?> all = Future.join(new ArrayList<>(steps)); // as a Future, as above
+    return all.transform(ignored -> {
+      List<Step> done = new ArrayList<>();
+      for (Future<Step> f : steps) {
+        if (f.succeeded() && f.result() != null) {
+          done.add(f.result());
+        } else if (f.failed()) {
+          LOG.warn("an attempt failed unexpectedly: {}", f.cause().toString());
+        }
+      }
+      return Future.succeededFuture(done);
+    });
+  }
 
   /**
-   * An event held for a near retry, updated with a manual attempt made meanwhile: a delivery the manual
-   * attempt delivered is not sent again, and the next automatic attempt counts the manual one. The
-   * automatic schedule of a delivery still pending is kept.
+   * One attempt: waits for its permits, then reads the integration as it is now (a deleted one ends
+   * the delivery without a POST; a manual attempt to it is skipped), then POSTs. Completes with null
+   * when nothing changed.
    */
-  private static EventRecord withManualOutcome(EventRecord waiting, Map<Integer, DeliveryStatus> changed) {
-    List<DeliveryStatus> deliveries = new ArrayList<>(waiting.deliveries());
-    changed.forEach((k, manual) -> {
-      DeliveryStatus before = deliveries.get(k);
-      deliveries.set(k, new DeliveryStatus(manual.integrationId(), manual.state(),
-          Math.max(manual.attempts(), before.attempts() + 1), manual.statusCode(), manual.error(),
-          manual.state() == DeliveryState.PENDING ? before.nextAttemptAt() : Optional.empty()));
-    });
-    return new EventRecord(waiting.event(), deliveries);
-  }
-
-  private Future<Step> attempt(Event event, DeliveryStatus d, HttpCredentials http, AttemptTrigger trigger) {
-    return limiter.run(http.host(), () -> {
-      if (stopping && trigger == AttemptTrigger.AUTO) {
-        return Future.succeededFuture(new Step(d, Optional.empty()));
-      }
-      Instant started = clock.instant();
-      long timestamp = started.getEpochSecond();
-      byte[] body = event.bodyBytes();
-      Map<String, String> headers = new LinkedHashMap<>();
-      headers.put("User-Agent", settings.userAgent());
-      headers.put(Signatures.WEBHOOK_ID_HEADER, event.id().toString());
-      headers.put(Signatures.WEBHOOK_TIMESTAMP_HEADER, Long.toString(timestamp));
-      headers.putAll(Signatures.headersFor(http.secret(), event.id(), timestamp, body));
-      return sender.send(new WebhookRequest(http.url(), body, headers, settings.attemptTimeout(),
-              settings.checkAddress()))
-          .map(response -> step(event, d, response, started, trigger));
+  private Future<Step> attempt(Event event, int index, DeliveryStatus d, AttemptTrigger trigger) {
+    String tenant = event.tenantId();
+    return integrations.current(tenant).compose(before -> {
+      Integration known = before.get(d.integrationId());
+      String host = known == null ? "" : known.credentials().http().map(HttpCredentials::host).orElse("");
+      return limiter.run(host, () -> {
+        if (stopping && trigger == AttemptTrigger.AUTO) {
+          return Future.succeededFuture(new Step(index, d, Optional.empty())); // released unattempted
+        }
+        return integrations.current(tenant).compose(now -> {
+          Integration integration = now.get(d.integrationId());
+          Optional<HttpCredentials> http = integration == null ? Optional.empty() : integration.credentials().http();
+          if (http.isEmpty()) {
+            return Future.succeededFuture(trigger == AttemptTrigger.AUTO ? new Step(index, d.deleted(),
+                Optional.empty()) : null);
+          }
+          return post(event, index, d, http.get(), trigger);
+        });
+      });
     });
   }
 
-  private Step step(Event event, DeliveryStatus d, WebhookResponse response, Instant started, AttemptTrigger trigger) {
-    int number = d.attempts() + 1;
+  private Future<Step> post(Event event, int index, DeliveryStatus d, HttpCredentials http, AttemptTrigger trigger) {
+    Instant started = clock.instant();
+    byte[] body = event.bodyBytes();
+    Map<String, String> headers = Signatures.requestHeaders(settings.userAgent(), http.secret(), event.id(),
+        started.getEpochSecond(), body);
+    return sender.send(new WebhookRequest(http.url(), body, headers, settings.attemptTimeout(),
+            settings.checkAddress()))
+        .map(response -> step(event, index, d, response, started, trigger));
+  }
+
+  private Step step(Event event, int index, DeliveryStatus d, WebhookResponse response, Instant started,
+      AttemptTrigger trigger) {
     Instant now = clock.instant();
     AttemptOutcome outcome = response.statusCode()
         .map(code -> AttemptOutcome.status(code,
             response.retryAfter().flatMap(h -> RetryPolicy.parseRetryAfter(h, now))))
         .orElseGet(() -> AttemptOutcome.error(response.error().orElse("unknown error")));
-    Optional<String> error = outcome.success() ? Optional.empty()
-        : response.statusCode().map(code -> "client: unexpected status code from API: " + code).or(response::error);
-    Attempt attempt = new Attempt(d.integrationId(), number, started, response.statusCode(), error,
-        response.durationMs(), trigger);
     DeliveryStatus next;
     String metric;
     if (trigger == AttemptTrigger.MANUAL) {
       metric = "manual";
-      DeliveryState state = outcome.success() ? DeliveryState.DELIVERED
-          : d.state() == DeliveryState.PENDING ? DeliveryState.PENDING : DeliveryState.FAILED;
-      next = new DeliveryStatus(d.integrationId(), state, number, response.statusCode(), error,
-          state == DeliveryState.PENDING ? d.nextAttemptAt() : Optional.empty());
+      next = d.afterManualAttempt(outcome);
     } else {
-      RetryDecision decision = policy.next(number, outcome, now, random.getAsDouble());
-      if (decision instanceof RetryDecision.RetryAt retry) {
-        metric = "retry";
-        next = new DeliveryStatus(d.integrationId(), DeliveryState.PENDING, number, response.statusCode(), error,
-            Optional.of(retry.at()));
-      } else if (decision instanceof RetryDecision.Delivered) {
-        metric = "delivered";
-        next = new DeliveryStatus(d.integrationId(), DeliveryState.DELIVERED, number, response.statusCode(),
-            Optional.empty(), Optional.empty());
-      } else {
-        metric = "failed";
-        next = new DeliveryStatus(d.integrationId(), DeliveryState.FAILED, number, response.statusCode(), error,
-            Optional.empty());
-      }
+      RetryDecision decision = policy.next(d.attempts() + 1, outcome, now, random.getAsDouble());
+      next = d.afterAutomaticAttempt(outcome, decision);
+      metric = switch (next.state()) {
+        case PENDING -> "retry";
+        case DELIVERED -> "delivered";
+        case FAILED -> "failed";
+      };
     }
+    Attempt attempt = new Attempt(d.integrationId(), next.attempts(), started, response.statusCode(),
+        outcome.failure(), response.durationMs(), trigger, response.body());
     metrics.attempted(metric, response.durationMs());
     if (LOG.isInfoEnabled()) {
       LOG.info("event_id={} integration_id={} attempt={} trigger={} status_code={} duration_ms={} state={}{}",
-          event.id(), d.integrationId(), number, trigger.wireName(), response.statusCode().map(String::valueOf)
-              .orElse("-"), response.durationMs(), next.state().wireName(),
-          error.map(e -> " error=\"" + e + "\"").orElse(""));
+          event.id(), d.integrationId(), next.attempts(), trigger.wireName(), response.statusCode()
+              .map(String::valueOf).orElse("-"), response.durationMs(), next.state().wireName(),
+          outcome.failure().map(e -> " error=\"" + e + "\"").orElse(""));
     }
-    return new Step(next, Optional.of(attempt));
+    return new Step(index, next, Optional.of(attempt));
+  }
+
+  /** Applies a round's steps to the event's latest state; returns the changed statuses by position. */
+  private static Map<Integer, DeliveryStatus> apply(Tracked t, List<Step> steps, List<Attempt> attempts) {
+    Map<Integer, DeliveryStatus> changed = new LinkedHashMap<>();
+    List<DeliveryStatus> after = new ArrayList<>(t.record.deliveries());
+    for (Step s : steps) {
+      changed.put(s.index(), s.status());
+      after.set(s.index(), s.status());
+      s.attempt().ifPresent(attempts::add);
+    }
+    t.record = new EventRecord(t.record.event(), after);
+    return changed;
+  }
+
+  private void settleManual(Tracked t, List<Step> steps) {
+    List<Attempt> attempts = new ArrayList<>();
+    Map<Integer, DeliveryStatus> changed = apply(t, steps, attempts);
+    if (changed.isEmpty()) {
+      return;
+    }
+    write(t, new DeliveryOutcome(t.record.event().id(), changed, attempts,
+        DeliveryStatus.dueAt(t.record.deliveries()), Optional.empty(), Optional.empty()));
   }
 
   /** Writes the round's outcome and decides who holds the event next: this instance in memory, or the store. */
-  private void settle(EventRecord record, List<DeliveryStatus> after, Map<Integer, DeliveryStatus> changed,
-      List<Attempt> attempts, AttemptTrigger trigger) {
-    UUID id = record.event().id();
-    Optional<Instant> dueAt = after.stream()
-        .filter(s -> s.state() == DeliveryState.PENDING)
-        .map(s -> s.nextAttemptAt().orElse(Instant.EPOCH))
-        .min(Comparator.naturalOrder());
-    if (trigger == AttemptTrigger.MANUAL) {
-      if (!changed.isEmpty()) {
-        held.computeIfPresent(id, (k, waiting) -> withManualOutcome(waiting, changed));
-        writer.add(new DeliveryOutcome(id, changed, attempts, dueAt, Optional.empty(), Optional.empty()));
-      }
-      return;
-    }
+  private void settleAuto(Tracked t, List<Step> steps) {
+    List<Attempt> attempts = new ArrayList<>();
+    Map<Integer, DeliveryStatus> changed = apply(t, steps, attempts);
+    Optional<Instant> dueAt = DeliveryStatus.dueAt(t.record.deliveries());
     if (changed.isEmpty() && dueAt.isEmpty()) {
-      owned.remove(id);
+      setAuto(t, false);
       return; // nothing was pending: the event is not claimable, no write needed
     }
     Optional<Instant> leaseUntil = Optional.empty();
@@ -349,28 +428,42 @@ public final class DeliverEventsService implements DeliveryEngine {
       if (wait.isNegative()) {
         wait = Duration.ZERO;
       }
-      if (!stopping && wait.compareTo(settings.retryHorizon()) <= 0 && tryHold()) {
+      if (!stopping && wait.compareTo(settings.retryHorizon()) <= 0 && heldCount < settings.maxHeldRetries()) {
         leaseUntil = Optional.of(dueAt.get().plus(settings.lease()));
-        EventRecord next = new EventRecord(record.event(), after);
-        held.put(id, next);
+        t.held = true;
+        heldCount++;
         scheduler.schedule(wait, () -> {
-          heldRetries.decrementAndGet();
-          EventRecord latest = held.remove(id);
-          if (stopping) {
-            owned.remove(id);
+          t.held = false;
+          heldCount--;
+          if (stopping || !t.auto) {
+            setAuto(t, false);
+            forgetIfIdle(t);
             return;
           }
-          deliver(DeliverEventsCommand.auto(List.of(latest == null ? next : latest)));
+          whenIdle(t, () -> autoRound(t));
         });
       }
     }
-    DeliveryOutcome outcome = new DeliveryOutcome(id, changed, attempts, dueAt, Optional.of(settings.instanceId()),
-        leaseUntil);
+    DeliveryOutcome outcome = new DeliveryOutcome(t.record.event().id(), changed, attempts, dueAt,
+        Optional.of(settings.instanceId()), leaseUntil);
     if (leaseUntil.isEmpty()) {
       // Ours until the store has the outcome: a claim meanwhile would read the state before this round.
-      writer.add(outcome, () -> owned.remove(id));
+      write(t, outcome, () -> setAuto(t, false));
     } else {
-      writer.add(outcome);
+      write(t, outcome);
     }
+  }
+
+  private void write(Tracked t, DeliveryOutcome outcome) {
+    write(t, outcome, () -> {});
+  }
+
+  private void write(Tracked t, DeliveryOutcome outcome, Runnable then) {
+    t.unwritten++;
+    writer.add(outcome, () -> {
+      t.unwritten--;
+      then.run();
+      forgetIfIdle(t);
+    });
   }
 }

@@ -9,16 +9,17 @@ import java.util.function.Supplier;
 
 /**
  * Bounds attempts in flight, in all and per destination host, so one slow receiver holds at most its
- * own share: a task first waits for a permit of its host, then for a global one.
+ * own share: a task first waits for a permit of its host, then for a global one. Used on the engine's
+ * one context only, so it needs no locks.
  */
-final class DeliveryLimiter {
+public final class DeliveryLimiter {
   private final int maxGlobal;
   private final int maxPerHost;
   private final Map<String, Lane> lanes = new HashMap<>();
   private final ArrayDeque<Runnable> globalWaiting = new ArrayDeque<>();
   private int globalActive;
 
-  DeliveryLimiter(int maxGlobal, int maxPerHost) {
+  public DeliveryLimiter(int maxGlobal, int maxPerHost) {
     this.maxGlobal = maxGlobal;
     this.maxPerHost = maxPerHost;
   }
@@ -29,7 +30,7 @@ final class DeliveryLimiter {
   }
 
   /** Runs {@code task} when permits allow; its future completes the returned one. */
-  <T> Future<T> run(String host, Supplier<Future<T>> task) {
+  public <T> Future<T> run(String host, Supplier<Future<T>> task) {
     Promise<T> result = Promise.promise();
     Runnable withGlobal = () -> acquireGlobal(() -> {
       Future<T> f;
@@ -49,68 +50,48 @@ final class DeliveryLimiter {
   }
 
   private void acquireHost(String host, Runnable then) {
-    boolean now;
-    synchronized (this) {
-      Lane lane = lanes.computeIfAbsent(host, h -> new Lane());
-      now = lane.active < maxPerHost;
-      if (now) {
-        lane.active++;
-      } else {
-        lane.waiting.add(then);
-      }
-    }
-    if (now) {
+    Lane lane = lanes.computeIfAbsent(host, h -> new Lane());
+    if (lane.active < maxPerHost) {
+      lane.active++;
       then.run();
+    } else {
+      lane.waiting.add(then);
     }
   }
 
   private void releaseHost(String host) {
-    Runnable next;
-    synchronized (this) {
-      Lane lane = lanes.get(host);
-      next = lane.waiting.poll();
-      if (next == null) {
-        lane.active--;
-        if (lane.active == 0) {
-          lanes.remove(host);
-        }
+    Lane lane = lanes.get(host);
+    Runnable next = lane.waiting.poll();
+    if (next == null) {
+      lane.active--;
+      if (lane.active == 0) {
+        lanes.remove(host);
       }
-    }
-    if (next != null) {
+    } else {
       next.run();
     }
   }
 
   private void acquireGlobal(Runnable then) {
-    boolean now;
-    synchronized (this) {
-      now = globalActive < maxGlobal;
-      if (now) {
-        globalActive++;
-      } else {
-        globalWaiting.add(then);
-      }
-    }
-    if (now) {
+    if (globalActive < maxGlobal) {
+      globalActive++;
       then.run();
+    } else {
+      globalWaiting.add(then);
     }
   }
 
   private void releaseGlobal() {
-    Runnable next;
-    synchronized (this) {
-      next = globalWaiting.poll();
-      if (next == null) {
-        globalActive--;
-      }
-    }
-    if (next != null) {
+    Runnable next = globalWaiting.poll();
+    if (next == null) {
+      globalActive--;
+    } else {
       next.run();
     }
   }
 
   /** Attempts running or waiting for a permit. */
-  synchronized int queued() {
+  int queued() {
     int n = globalActive + globalWaiting.size();
     for (Lane lane : lanes.values()) {
       n += lane.waiting.size();

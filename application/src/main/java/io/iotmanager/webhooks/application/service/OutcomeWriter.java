@@ -13,10 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes delivery outcomes in batches: one store command for up to {@code batchSize} outcomes,
- * flushed when full or after a short delay. A batch the store refuses is retried a few times; if it
- * still fails the leases expire and the events are attempted again (at least once, never lost).
+ * flushed when full or after a short delay. One batch is written at a time, so two outcomes of one
+ * event are applied in the order they happened. A batch the store refuses is retried a few times; if
+ * it still fails the leases expire and the events are attempted again (at least once, never lost).
+ * Used on the engine's one context only, so it needs no locks.
  */
-final class OutcomeWriter {
+public final class OutcomeWriter {
   private static final Logger LOG = LoggerFactory.getLogger(OutcomeWriter.class);
   private static final int MAX_WRITE_TRIES = 4;
 
@@ -27,10 +29,10 @@ final class OutcomeWriter {
   private List<DeliveryOutcome> pending = new ArrayList<>();
   private List<Runnable> pendingWritten = new ArrayList<>();
   private boolean flushScheduled;
-  private int writesInFlight;
+  private boolean writing;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
 
-  OutcomeWriter(EventRepository events, Scheduler scheduler, int batchSize, Duration flushDelay) {
+  public OutcomeWriter(EventRepository events, Scheduler scheduler, int batchSize, Duration flushDelay) {
     this.events = events;
     this.scheduler = scheduler;
     this.batchSize = batchSize;
@@ -43,45 +45,35 @@ final class OutcomeWriter {
 
   /** Adds an outcome; {@code written} (if not null) runs once the store took its batch, or it was given up. */
   void add(DeliveryOutcome outcome, Runnable written) {
-    boolean flushNow = false;
-    boolean schedule = false;
-    synchronized (this) {
-      pending.add(outcome);
-      if (written != null) {
-        pendingWritten.add(written);
-      }
-      if (pending.size() >= batchSize) {
-        flushNow = true;
-      } else if (!flushScheduled) {
-        flushScheduled = true;
-        schedule = true;
-      }
+    pending.add(outcome);
+    if (written != null) {
+      pendingWritten.add(written);
     }
-    if (flushNow) {
+    if (pending.size() >= batchSize) {
       flush();
-    } else if (schedule) {
+    } else if (!flushScheduled) {
+      flushScheduled = true;
       scheduler.schedule(flushDelay, () -> {
-        synchronized (this) {
-          flushScheduled = false;
-        }
+        flushScheduled = false;
         flush();
       });
     }
   }
 
+  /** Outcomes waiting for their write (not counting the batch being written). */
+  int waiting() {
+    return pending.size();
+  }
+
   void flush() {
-    List<DeliveryOutcome> batch;
-    List<Runnable> written;
-    synchronized (this) {
-      if (pending.isEmpty()) {
-        return;
-      }
-      batch = pending;
-      pending = new ArrayList<>();
-      written = pendingWritten;
-      pendingWritten = new ArrayList<>();
-      writesInFlight++;
+    if (pending.isEmpty() || writing) {
+      return; // a write in flight flushes what came meanwhile when it ends
     }
+    List<DeliveryOutcome> batch = pending;
+    List<Runnable> written = pendingWritten;
+    pending = new ArrayList<>();
+    pendingWritten = new ArrayList<>();
+    writing = true;
     write(batch, written, 1);
   }
 
@@ -96,42 +88,28 @@ final class OutcomeWriter {
         LOG.error("dropping {} delivery outcome(s) after {} tries; their events will be attempted again when "
             + "their leases expire: {}", batch.size(), attempt, ar.cause().toString());
       }
+      writing = false;
       written.forEach(Runnable::run);
-      List<Promise<Void>> done = List.of();
-      boolean writeMore = false;
-      synchronized (this) {
-        writesInFlight--;
-        if (writesInFlight == 0 && pending.isEmpty()) {
-          done = new ArrayList<>(drainWaiters);
-          drainWaiters.clear();
-        } else if (writesInFlight == 0 && !drainWaiters.isEmpty()) {
-          // Outcomes that came while draining: write them now rather than wait for a flush timer,
-          // which may never run once the service is stopping.
-          writeMore = true;
-        }
-      }
-      done.forEach(Promise::tryComplete);
-      if (writeMore) {
+      if (!pending.isEmpty() && (pending.size() >= batchSize || !flushScheduled || !drainWaiters.isEmpty())) {
+        // A full batch, outcomes whose flush timer already ran while this write was in flight, or a
+        // drain (whose flush timer may never run once the service is stopping): write them now.
         flush();
+      } else if (pending.isEmpty()) {
+        List<Promise<Void>> done = new ArrayList<>(drainWaiters);
+        drainWaiters.clear();
+        done.forEach(Promise::tryComplete);
       }
     });
   }
 
   /** Writes what is pending and completes once no write is in flight. */
   Future<Void> drain() {
+    if (pending.isEmpty() && !writing) {
+      return Future.succeededFuture();
+    }
     Promise<Void> promise = Promise.promise();
-    boolean idle;
-    synchronized (this) {
-      drainWaiters.add(promise);
-      idle = pending.isEmpty() && writesInFlight == 0;
-    }
+    drainWaiters.add(promise);
     flush();
-    if (idle) {
-      synchronized (this) {
-        drainWaiters.remove(promise);
-      }
-      promise.tryComplete();
-    }
     return promise.future();
   }
 }

@@ -67,7 +67,7 @@ class DeliverEventsServiceLeaseTest {
   }
 
   private DeliverEventsService engine(int maxPerHost) {
-    return new DeliverEventsService(integrations(integration), events,
+    return Engines.create(integrations(integration), events,
       sender, scheduler, clock, RetryPolicy.of("1s", 0.0), () -> 0.5,
         new DeliverySettings("me", Duration.ofSeconds(60), Duration.ofSeconds(10), 10, maxPerHost, false, "test",
             Duration.ofMinutes(15), 100, 10, Duration.ofMillis(5)),
@@ -123,12 +123,19 @@ class DeliverEventsServiceLeaseTest {
   }
 
   @Test
-  void aManualRedeliveryIsNeverSkipped() {
+  void aManualRedeliveryIsNeverSkippedAndRunsAfterTheAttemptInFlight() {
     EventRecord record = pendingEvent();
     engine.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
     engine.deliverEvents(new DeliverEventsCommand(List.of(record), io.iotmanager.webhooks.domain.AttemptTrigger.MANUAL,
         Optional.empty()));
-    assertEquals(2, sender.calls.size());
+    assertEquals(1, sender.calls.size(), "the manual attempt waits for the automatic one in flight");
+    sender.answer(0, 200);
+    assertEquals(2, sender.calls.size(), "then it goes out");
+    sender.answer(1, 200);
+    scheduler.runAll();
+    List<Integer> numbers = events.outcomes().stream().flatMap(o -> o.attempts().stream())
+        .map(io.iotmanager.webhooks.domain.Attempt::attempt).toList();
+    assertEquals(List.of(1, 2), numbers, "numbered one after the other");
   }
 
   @Test

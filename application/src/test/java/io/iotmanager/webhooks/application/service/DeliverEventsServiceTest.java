@@ -73,7 +73,7 @@ class DeliverEventsServiceTest {
   }
 
   private DeliverEventsService engine(String schedule, DeliverySettings settings) {
-    return new DeliverEventsService(integrations, events, sender, scheduler, clock, RetryPolicy.of(schedule, 0),
+    return Engines.create(integrations, events, sender, scheduler, clock, RetryPolicy.of(schedule, 0),
         () -> 0.5, settings, DeliveryMetrics.NONE);
   }
 
@@ -322,7 +322,7 @@ class DeliverEventsServiceTest {
   void manualRedeliverySendsAgainNowAsAManualAttempt() {
     Integration hook = webhook(TENANT, "https://receiver.example/", "deadbeef");
     DeliverEventsService engine = engine("5s,5m");
-    RedeliverEventService redeliver = new RedeliverEventService(events, engine);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, engine);
     EventRecord record = stored(TENANT, hook);
     deliver(engine, record);
     clock.advance(Duration.ofMinutes(30));
@@ -357,7 +357,7 @@ class DeliverEventsServiceTest {
     deliver(engine, record);
     assertEquals(DeliveryState.FAILED, status(record).state());
 
-    new RedeliverEventService(events, engine)
+    new RedeliverEventService(events, integrations, engine)
         .redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
     scheduler.advance(FLUSH);
 
@@ -379,7 +379,7 @@ class DeliverEventsServiceTest {
     deliver(engine, record);
     assertEquals(2, sender.sent().size());
 
-    new RedeliverEventService(events, engine)
+    new RedeliverEventService(events, integrations, engine)
         .redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.of(b.id())));
     scheduler.advance(FLUSH);
 
@@ -393,7 +393,7 @@ class DeliverEventsServiceTest {
   void manualRedeliveryOfAnUnknownEventOrIntegrationIsNotFound() {
     Integration hook = webhook(TENANT, "https://receiver.example/", null);
     DeliverEventsService engine = engine("5s");
-    RedeliverEventService redeliver = new RedeliverEventService(events, engine);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, engine);
     EventRecord record = stored(TENANT, hook);
 
     Future<Void> unknown = redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, UUID.randomUUID(),
@@ -420,7 +420,7 @@ class DeliverEventsServiceTest {
     assertEquals(DeliveryState.PENDING, status(record).state());
     scheduler.advance(Duration.ofSeconds(1));
 
-    new RedeliverEventService(events, engine)
+    new RedeliverEventService(events, integrations, engine)
         .redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
     scheduler.advance(FLUSH);
     assertEquals(DeliveryState.DELIVERED, status(record).state());
@@ -444,7 +444,7 @@ class DeliverEventsServiceTest {
     deliver(engine, record);
     scheduler.advance(Duration.ofSeconds(1));
 
-    new RedeliverEventService(events, engine)
+    new RedeliverEventService(events, integrations, engine)
         .redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
     scheduler.advance(FLUSH);
     assertEquals(DeliveryState.PENDING, status(record).state());

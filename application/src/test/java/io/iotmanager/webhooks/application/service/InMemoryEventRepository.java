@@ -32,8 +32,7 @@ final class InMemoryEventRepository implements EventRepository {
 
     Stored(EventRecord record, Optional<String> owner, Optional<Instant> until) {
       this.record = record;
-      this.dueAt = record.deliveries().stream().filter(d -> d.state() == DeliveryState.PENDING)
-          .map(d -> d.nextAttemptAt().orElse(Instant.EPOCH)).min(Instant::compareTo);
+      this.dueAt = DeliveryStatus.dueAt(record.deliveries());
       this.leaseOwner = owner;
       this.leaseUntil = until;
     }

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.http.delivery;
 
 import io.iotmanager.webhooks.application.port.in.ClaimDueDeliveriesUseCase;
+import io.iotmanager.webhooks.application.port.in.DeliverEventsUseCase;
 import io.iotmanager.webhooks.application.port.in.DeliveryEngine;
 import io.iotmanager.webhooks.application.port.out.DeliveryQueue;
 import io.iotmanager.webhooks.application.port.out.Scheduler;
@@ -9,9 +10,9 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 
 /**
- * The delivery engine's driver: the verticle on whose context the engine runs (the in-process hand-off
- * from intake, the poll for due and orphaned work, lease renewal, the graceful stop), and the Vert.x
- * timers behind the engine's scheduler port.
+ * The delivery engine's driver: the verticle on whose one context the engine runs (the in-process
+ * hand-off from intake, manual redeliveries, the poll for due and orphaned work, lease renewal, the
+ * graceful stop), and the Vert.x timers behind the engine's scheduler port.
  */
 public final class Delivery {
   private Delivery() {}
@@ -21,14 +22,20 @@ public final class Delivery {
     return new VertxScheduler(vertx);
   }
 
-  /** The verticle driving {@code engine}; it is also intake's {@link DeliveryQueue}. Deploy it once. */
+  /**
+   * The verticle driving {@code engine}; it is also intake's {@link DeliveryQueue} and the entry of
+   * manual redeliveries ({@link DeliverEventsUseCase}), both handed to the engine's context. Deploy it once.
+   */
   public static Driver driver(DeliveryEngine engine, ClaimDueDeliveriesUseCase claims, Duration pollInterval,
       Duration lease, int maxBacklog, Duration stopTimeout) {
     return new DeliveryVerticle(engine, claims, pollInterval, lease, maxBacklog, stopTimeout);
   }
 
-  /** A deployable verticle that takes intake's hand-off. */
-  public abstract static class Driver extends VerticleBase implements DeliveryQueue {
+  /** A deployable verticle that takes intake's hand-off and manual redeliveries. */
+  public abstract static class Driver extends VerticleBase implements DeliveryQueue, DeliverEventsUseCase {
     Driver() {}
+
+    /** The engine's backlog as last seen on its context (refreshed at least every second), for any thread. */
+    public abstract int backlog();
   }
 }

@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +29,13 @@ final class DeliveryVerticle extends Delivery.Driver {
   private final Duration lease;
   private long timer = -1;
   private long renewTimer = -1;
-  private final AtomicBoolean renewing = new AtomicBoolean();
-  private final AtomicBoolean polling = new AtomicBoolean();
-  private volatile boolean stopped;
+  /** The engine's backlog, copied on its context for readers on other threads (metrics). */
+  private volatile int backlogSeen;
+  private long gaugeTimer = -1;
+  private boolean renewing;
+  private boolean polling;
+  /** Set on the engine's context; read there only. */
+  private boolean stopped;
 
   DeliveryVerticle(DeliveryEngine engine, ClaimDueDeliveriesUseCase claims, Duration pollInterval,
       Duration lease, int maxBacklog, Duration stopTimeout) {
@@ -49,26 +52,43 @@ final class DeliveryVerticle extends Delivery.Driver {
     timer = vertx.setPeriodic(0, Math.max(1, pollInterval.toMillis()), id -> poll());
     long renewEvery = Math.max(1000, lease.toMillis() / 3);
     renewTimer = vertx.setPeriodic(renewEvery, renewEvery, id -> renew());
+    gaugeTimer = vertx.setPeriodic(1000, id -> backlogSeen = engine.backlog());
     return Future.succeededFuture();
   }
 
   @Override
+  public int backlog() {
+    return backlogSeen;
+  }
+
+  /** Intake's hand-off, from any thread: runs on the engine's context. */
+  @Override
   public void submit(List<EventRecord> stored) {
-    if (stopped || engine.backlog() >= maxBacklog) {
-      // Left to the store: the birth lease expires and a poll claims them.
-      return;
-    }
-    // On this verticle's context, so the engine's timers (held retries, outcome flushes) are its own.
-    context.runOnContext(v -> engine.deliverEvents(DeliverEventsCommand.auto(stored)));
+    context.runOnContext(v -> {
+      if (stopped || engine.backlog() >= maxBacklog) {
+        // Left to the store: the birth lease expires and a poll claims them.
+        return;
+      }
+      engine.deliverEvents(DeliverEventsCommand.auto(stored));
+    });
+  }
+
+  /** A manual redelivery (or any round), from any thread: runs on the engine's context. */
+  @Override
+  public Future<Void> deliverEvents(DeliverEventsCommand command) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> engine.deliverEvents(command).onComplete(done));
+    return done.future();
   }
 
   /** Keeps the leases of work waiting here (e.g. queued behind a slow receiver) from expiring. */
   private void renew() {
-    if (stopped || !renewing.compareAndSet(false, true)) {
+    if (stopped || renewing) {
       return;
     }
+    renewing = true;
     engine.renewLeases().onComplete(ar -> {
-      renewing.set(false);
+      renewing = false;
       if (ar.failed()) {
         LOG.warn("renewing leases failed: {}", ar.cause().toString());
       }
@@ -76,15 +96,16 @@ final class DeliveryVerticle extends Delivery.Driver {
   }
 
   private void poll() {
-    if (stopped || engine.backlog() >= maxBacklog || !polling.compareAndSet(false, true)) {
+    if (stopped || engine.backlog() >= maxBacklog || polling) {
       return;
     }
+    polling = true;
     claims.claimDueDeliveries(new ClaimDueDeliveriesCommand(CLAIM_BATCH)).onComplete(ar -> {
-      polling.set(false);
+      polling = false;
       if (ar.failed()) {
         LOG.warn("claiming due deliveries failed: {}", ar.cause().toString());
       } else if (ar.result() == CLAIM_BATCH) {
-        vertx.runOnContext(v -> poll());
+        context.runOnContext(v -> poll());
       }
     });
   }
@@ -98,6 +119,9 @@ final class DeliveryVerticle extends Delivery.Driver {
     }
     if (renewTimer >= 0) {
       vertx.cancelTimer(renewTimer);
+    }
+    if (gaugeTimer >= 0) {
+      vertx.cancelTimer(gaugeTimer);
     }
     Promise<Void> idle = Promise.promise();
     long deadline = System.currentTimeMillis() + stopTimeout.toMillis();

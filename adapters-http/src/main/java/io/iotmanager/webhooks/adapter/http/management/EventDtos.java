@@ -49,6 +49,7 @@ final class EventDtos {
       a.error().ifPresent(error -> o.put("error", error));
       o.put("duration_ms", a.durationMs());
       o.put("trigger", a.trigger().wireName());
+      a.responseBody().ifPresent(body -> o.put("response_body", body));
     }
     return array;
   }

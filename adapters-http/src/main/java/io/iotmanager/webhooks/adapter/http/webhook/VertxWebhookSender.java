@@ -53,6 +53,32 @@ final class VertxWebhookSender implements WebhookSender {
         new PoolOptions().setHttp1MaxSize(maxPerHost).setMaxWaitQueueSize(-1));
   }
 
+  /** At most this much of a response body is read; the rest is discarded (the connection is closed). */
+  static final int MAX_BODY_READ = 64 * 1024;
+  /** At most this much of a response body is kept with the attempt. */
+  static final int MAX_BODY_KEPT = 4 * 1024;
+
+  /** One attempt in progress: what has arrived so far. */
+  private static final class Exchange {
+    HttpClientRequest request;
+    Integer status;
+    Optional<String> retryAfter = Optional.empty();
+    final Buffer kept = Buffer.buffer();
+    long read;
+
+    WebhookResponse response(long durationMs) {
+      Optional<String> body = kept.length() == 0 ? Optional.empty()
+          : Optional.of(kept.toString(StandardCharsets.UTF_8));
+      return WebhookResponse.status(status, retryAfter, body, durationMs);
+    }
+  }
+
+  /**
+   * Success is decided by the status line: the deadline covers name resolution, connecting, sending and
+   * receiving the status and headers. The body is then read (up to {@value #MAX_BODY_READ} bytes, the
+   * first {@value #MAX_BODY_KEPT} kept) until it ends or the same deadline passes; a body that trickles
+   * past it does not turn the answer into a failure.
+   */
   @Override
   public Future<WebhookResponse> send(WebhookRequest request) {
     long start = System.nanoTime();
@@ -67,20 +93,27 @@ final class VertxWebhookSender implements WebhookSender {
     }
     String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
         : url.getHost();
-    // One deadline for the whole attempt: name resolution, connect, request and response.
+    Exchange exchange = new Exchange();
     Promise<WebhookResponse> result = Promise.promise();
-    long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(new TimeoutException(
-        "timeout after " + timeoutMs + " ms")));
+    long timer = vertx.setTimer(timeoutMs, id -> {
+      if (exchange.status != null) {
+        result.tryComplete(exchange.response(elapsed(start))); // the answer came; only its body is slow
+      } else {
+        result.tryFail(new TimeoutException("timeout after " + timeoutMs + " ms"));
+      }
+      if (exchange.request != null) {
+        exchange.request.reset();
+      }
+    });
     Future<Optional<SocketAddress>> server = request.checkAddress()
         ? resolveChecked(host, port).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
-    server.compose(address -> result.future().isComplete() ? Future.<WebhookResponse>failedFuture("timed out")
-            : post(request, url, host, port, ssl, address, result.future()))
+    server.compose(address -> result.future().isComplete() ? Future.<Void>failedFuture("timed out")
+            : post(request, url, host, port, ssl, address, exchange))
         .onComplete(ar -> {
           vertx.cancelTimer(timer);
-          if (ar.succeeded()) {
-            result.tryComplete(new WebhookResponse(ar.result().statusCode(), ar.result().retryAfter(),
-                Optional.empty(), elapsed(start)));
+          if (ar.succeeded() || exchange.status != null) {
+            result.tryComplete(exchange.response(elapsed(start)));
           } else {
             result.tryFail(ar.cause());
           }
@@ -89,8 +122,8 @@ final class VertxWebhookSender implements WebhookSender {
         .recover(err -> Future.succeededFuture(WebhookResponse.error(describe(err, request), elapsed(start))));
   }
 
-  private Future<WebhookResponse> post(WebhookRequest request, URI url, String host, int port, boolean ssl,
-      Optional<SocketAddress> server, Future<WebhookResponse> deadline) {
+  private Future<Void> post(WebhookRequest request, URI url, String host, int port, boolean ssl,
+      Optional<SocketAddress> server, Exchange exchange) {
     long timeoutMs = request.timeout().toMillis();
     String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
         + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
@@ -105,15 +138,15 @@ final class VertxWebhookSender implements WebhookSender {
         .setIdleTimeout(timeoutMs);
     server.ifPresent(options::setServer);
     return client.request(options).compose(req -> {
-      deadline.onFailure(err -> req.reset());
-      return send(req, request);
+      exchange.request = req;
+      return exchange(req, request, exchange);
     });
   }
 
-  private static Future<WebhookResponse> send(HttpClientRequest req, WebhookRequest request) {
-    req.putHeader("Content-Type", "application/json");
+  private static Future<Void> exchange(HttpClientRequest req, WebhookRequest request, Exchange exchange) {
     String userInfo = request.url().getUserInfo();
     if (userInfo != null) {
+      // Credentials in the URL become Basic authentication, as Go's client sends them.
       String pair = userInfo.contains(":") ? userInfo : userInfo + ":";
       req.putHeader("Authorization", "Basic "
           + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
@@ -122,10 +155,22 @@ final class VertxWebhookSender implements WebhookSender {
       req.putHeader(h.getKey(), h.getValue());
     }
     return req.send(Buffer.buffer(request.body())).compose(resp -> {
-      int code = resp.statusCode();
-      Optional<String> retryAfter = Optional.ofNullable(resp.getHeader("Retry-After"));
-      return resp.end().recover(err -> Future.succeededFuture())
-          .map(v -> WebhookResponse.status(code, retryAfter, -1));
+      exchange.retryAfter = Optional.ofNullable(resp.getHeader("Retry-After"));
+      exchange.status = resp.statusCode();
+      Promise<Void> read = Promise.promise();
+      resp.handler(chunk -> {
+        int room = MAX_BODY_KEPT - exchange.kept.length();
+        if (room > 0) {
+          exchange.kept.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
+        }
+        exchange.read += chunk.length();
+        if (exchange.read >= MAX_BODY_READ && read.tryComplete()) {
+          req.reset(); // the rest is discarded
+        }
+      });
+      resp.exceptionHandler(err -> read.tryComplete()); // the status line decided already
+      resp.endHandler(v -> read.tryComplete());
+      return read.future();
     });
   }
 

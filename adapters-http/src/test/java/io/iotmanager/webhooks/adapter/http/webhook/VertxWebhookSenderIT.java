@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iotmanager.webhooks.application.port.out.WebhookRequest;
 import io.iotmanager.webhooks.application.port.out.WebhookResponse;
+import io.iotmanager.webhooks.domain.Signatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -65,7 +67,7 @@ class VertxWebhookSenderIT {
 
   private WebhookResponse send(String url, Duration timeout, boolean checkAddress) throws Exception {
     WebhookRequest request = new WebhookRequest(URI.create(url), BODY,
-        Map.of("User-Agent", "iot-webhooks/test", "webhook-id", "00000000-0000-0000-0000-000000000000"), timeout,
+        Signatures.requestHeaders("iot-webhooks/test", Optional.empty(), new UUID(0, 0), 0, BODY), timeout,
         checkAddress);
     return sender.send(request).await(30, TimeUnit.SECONDS);
   }
@@ -135,12 +137,49 @@ class VertxWebhookSenderIT {
   }
 
   @Test
-  void aReceiverThatSendsHeadersButNeverTheBodyTimesOutToo() throws Exception {
+  void theStatusLineDecidesEvenWhenTheBodyNeverEnds() throws Exception {
     answer = req -> req.response().setChunked(true).setStatusCode(200).write("partial");
 
     WebhookResponse response = send(local("/trickle"), Duration.ofMillis(500), false);
 
-    assertTrue(response.error().orElseThrow().contains("deadline exceeded"), response.toString());
+    assertEquals(Optional.of(200), response.statusCode(), response.toString());
+    assertEquals(Optional.empty(), response.error());
+    assertEquals(Optional.of("partial"), response.body());
+  }
+
+  @Test
+  void aLargeTricklingBodyIsReadUpTo64KibAndItsFirst4KibKept(Vertx vertx) throws Exception {
+    answer = req -> {
+      req.response().setChunked(true).setStatusCode(200);
+      req.response().write("x".repeat(8 * 1024));
+      // then 1 KiB every 20 ms, for far longer than the attempt's deadline
+      vertx.setPeriodic(20, id -> {
+        if (req.response().closed() || req.response().ended()) {
+          vertx.cancelTimer(id);
+        } else {
+          req.response().write("y".repeat(1024));
+        }
+      });
+    };
+
+    long started = System.nanoTime();
+    WebhookResponse response = send(local("/large"), Duration.ofSeconds(2), false);
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+    assertEquals(Optional.of(200), response.statusCode(), response.toString());
+    assertEquals(Optional.empty(), response.error());
+    assertEquals("x".repeat(4096), response.body().orElseThrow());
+    assertTrue(tookMs < 10_000, "took " + tookMs + " ms");
+  }
+
+  @Test
+  void anErrorBodyIsKeptWithTheStatus() throws Exception {
+    answer = req -> req.response().setStatusCode(400).end("{\"error\":\"unknown device\"}");
+
+    WebhookResponse response = send(local("/"), Duration.ofSeconds(5), false);
+
+    assertEquals(Optional.of(400), response.statusCode());
+    assertEquals(Optional.of("{\"error\":\"unknown device\"}"), response.body());
   }
 
   @Test

@@ -13,7 +13,8 @@ import java.util.UUID;
  */
 public interface IntegrationRepository {
   /**
-   * Stores a new integration unless the tenant already has {@code maxPerTenant}; then fails with
+   * Stores a new integration unless the tenant already has {@code maxPerTenant}, also under parallel
+   * inserts (on several instances); then fails with
    * {@code ApplicationException.Conflict("integration already exists")}.
    */
   Future<Void> insert(Integration integration, int maxPerTenant);

@@ -1,0 +1,195 @@
+package io.iotmanager.webhooks.application.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.application.port.in.DeliverEventsCommand;
+import io.iotmanager.webhooks.application.port.in.RedeliverEventCommand;
+import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
+import io.iotmanager.webhooks.domain.Attempt;
+import io.iotmanager.webhooks.domain.AttemptTrigger;
+import io.iotmanager.webhooks.domain.Credentials;
+import io.iotmanager.webhooks.domain.DeliveryState;
+import io.iotmanager.webhooks.domain.DeliveryStatus;
+import io.iotmanager.webhooks.domain.Event;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.iotmanager.webhooks.domain.EventType;
+import io.iotmanager.webhooks.domain.HttpCredentials;
+import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.JsonText;
+import io.iotmanager.webhooks.domain.Provider;
+import io.iotmanager.webhooks.domain.RetryPolicy;
+import io.iotmanager.webhooks.domain.WebhookSecret;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine while integrations change and requests race: attempts use the integration as it is when
+ * they start (also after waiting for a permit), manual attempts queue behind the round in flight and are
+ * numbered without gaps, and a redelivery to a deleted integration is refused.
+ */
+class DeliveryRacesTest {
+  private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+  private static final String TENANT = "tenant-1";
+  private static final String INSTANCE = "instance-1";
+  private static final Duration LEASE = Duration.ofSeconds(15);
+  private static final Duration FLUSH = Duration.ofMillis(5);
+
+  private final ManualClock clock = new ManualClock(T0);
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private final FakeWebhookSender sender = new FakeWebhookSender(clock);
+  private final InMemoryEventRepository events = new InMemoryEventRepository();
+  private final InMemoryIntegrationRepository integrations = new InMemoryIntegrationRepository();
+  private final IntegrationLookup lookup = new IntegrationLookup(integrations, scheduler);
+
+  private DeliverEventsService engine(int maxPerHost) {
+    DeliverySettings settings = new DeliverySettings(INSTANCE, LEASE, Duration.ofSeconds(10), 64, maxPerHost, false,
+        "test", Duration.ofMinutes(15), 1000, 200, FLUSH);
+    return new DeliverEventsService(events, lookup, new DeliveryLimiter(64, maxPerHost),
+        new OutcomeWriter(events, scheduler, 200, FLUSH), sender, scheduler, clock, RetryPolicy.of("5s", 0),
+        () -> 0.5, settings, DeliveryMetrics.NONE);
+  }
+
+  private Integration webhook(String url, String secretHex) {
+    Integration integration = new Integration(UUID.randomUUID(), TENANT, Provider.WEBHOOK, credentials(url, secretHex),
+        "");
+    integrations.put(integration);
+    return integration;
+  }
+
+  private static Credentials credentials(String url, String secretHex) {
+    return Credentials.http(new HttpCredentials(URI.create(url),
+        Optional.ofNullable(secretHex).map(WebhookSecret::fromHex)));
+  }
+
+  private EventRecord stored(Integration target) {
+    Instant now = clock.instant();
+    UUID id = UUID.randomUUID();
+    Event event = Event.create(id, TENANT, EventType.DEVICE_DECOMMISSIONED, "dev-" + id,
+        new JsonText("{\"id\":\"dev-" + id + "\"}"), now);
+    EventRecord record = new EventRecord(event, List.of(DeliveryStatus.pending(target.id(), now)));
+    events.insertAll(List.of(record), INSTANCE, now.plus(LEASE));
+    return record;
+  }
+
+  @Test
+  void anAttemptThatWaitedForItsPermitUsesTheCredentialsChangedMeanwhile() {
+    Integration hook = webhook("https://hooks.example/old", "deadbeef");
+    sender.hang("hooks.example");
+    DeliverEventsService engine = engine(1);
+    EventRecord first = stored(hook);
+    EventRecord queued = stored(hook);
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(first, queued)));
+    assertEquals(1, sender.sent().size(), "one in flight, one waiting for the host's permit");
+
+    scheduler.runDue(); // a later turn of the engine's context
+    integrations.updateCredentials(TENANT, hook.id(), credentials("https://hooks.example/new", "c0ffee"));
+    sender.answer("hooks.example", FakeWebhookSender.status(200));
+    sender.completeHanging(FakeWebhookSender.status(200));
+
+    assertEquals(2, sender.sent().size());
+    assertEquals(URI.create("https://hooks.example/new"), sender.sent().get(1).request().url());
+    assertTrue(sender.sent().get(1).header("X-Men-Signature") != null);
+  }
+
+  @Test
+  void anAttemptThatWaitedForItsPermitIsNotSentToAnIntegrationDeletedMeanwhile() {
+    Integration hook = webhook("https://hooks.example/", null);
+    sender.hang("hooks.example");
+    DeliverEventsService engine = engine(1);
+    EventRecord first = stored(hook);
+    EventRecord queued = stored(hook);
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(first, queued)));
+
+    scheduler.runDue();
+    integrations.remove(hook.id());
+    sender.completeHanging(FakeWebhookSender.status(200));
+    scheduler.advance(FLUSH);
+
+    assertEquals(1, sender.sent().size(), "no POST to the deleted integration");
+    DeliveryStatus status = events.status(queued.event().id(), 0);
+    assertEquals(DeliveryState.FAILED, status.state());
+    assertEquals(Optional.of(DeliveryStatus.DELETED), status.error());
+  }
+
+  @Test
+  void attemptsStartingInOneTurnShareOneIntegrationRead() {
+    Integration hook = webhook("https://hooks.example/", null);
+    DeliverEventsService engine = engine(8);
+    List<EventRecord> batch = IntStream.range(0, 100).mapToObj(i -> stored(hook)).toList();
+
+    engine.deliverEvents(DeliverEventsCommand.auto(batch));
+    scheduler.advance(FLUSH);
+
+    assertEquals(100, sender.sent().size());
+    assertEquals(1, integrations.tenantReads(), "one read for the whole batch");
+    scheduler.runDue();
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(stored(hook))));
+    assertEquals(2, integrations.tenantReads(), "a later turn reads again: no cache across turns");
+  }
+
+  @Test
+  void twentyParallelRedeliveriesAreNumberedTwoToTwentyOneOneAfterTheOther() {
+    Integration hook = webhook("https://hooks.example/", null);
+    DeliverEventsService engine = engine(8);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, engine);
+    EventRecord record = stored(hook);
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    scheduler.advance(FLUSH);
+    assertEquals(1, events.status(record.event().id(), 0).attempts());
+
+    sender.hang("hooks.example");
+    List<Future<Void>> accepted = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      accepted.add(redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty())));
+    }
+    assertTrue(accepted.stream().allMatch(Future::succeeded));
+    for (int i = 0; i < 20; i++) {
+      assertEquals(i + 2, sender.sent().size(), "one manual attempt at a time, each after the one before");
+      scheduler.advance(FLUSH); // outcomes are written while the next attempt is in flight
+      sender.completeHanging(FakeWebhookSender.status(i % 2 == 0 ? 500 : 200));
+    }
+    scheduler.advance(FLUSH);
+
+    List<Attempt> attempts = events.attempts(record.event().id());
+    assertEquals(IntStream.rangeClosed(1, 21).boxed().toList(), attempts.stream().map(Attempt::attempt).toList());
+    assertEquals(20, attempts.stream().filter(a -> a.trigger() == AttemptTrigger.MANUAL).count());
+    assertEquals(21, events.status(record.event().id(), 0).attempts(), "the counter equals the attempts recorded");
+  }
+
+  @Test
+  void aRedeliveryToADeletedIntegrationIsAConflictAndQueuesNothing() {
+    Integration hook = webhook("https://hooks.example/", null);
+    Integration other = webhook("https://other.example/", null);
+    DeliverEventsService engine = engine(8);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, engine);
+    EventRecord record = stored(hook);
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    scheduler.advance(FLUSH);
+    integrations.remove(hook.id());
+    scheduler.runDue();
+
+    Future<Void> named = redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(),
+        Optional.of(hook.id())));
+    Future<Void> all = redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(),
+        Optional.empty()));
+    scheduler.advance(FLUSH);
+
+    assertInstanceOf(ApplicationException.Conflict.class, named.cause());
+    assertTrue(named.cause().getMessage().contains("deleted"), named.cause().getMessage());
+    assertInstanceOf(ApplicationException.Conflict.class, all.cause());
+    assertEquals(1, sender.sent().size(), "nothing sent again");
+    assertEquals(1, events.attempts(record.event().id()).size());
+    assertTrue(integrations.findById(TENANT, other.id()).result().isPresent());
+  }
+}
