@@ -130,6 +130,11 @@ final class Service {
     return store.description();
   }
 
+  /** How this process reaches its store, credentials included (the embedded store's are random): for tests. */
+  String storeConnectionString() {
+    return store.connectionString();
+  }
+
   /**
    * Stops listening and lets in-flight requests finish, then lets attempts in flight end (bounded) and
    * writes their outcomes, then closes the store. Pending work stays in the store.

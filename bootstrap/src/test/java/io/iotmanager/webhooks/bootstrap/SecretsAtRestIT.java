@@ -28,8 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -44,7 +42,6 @@ import org.slf4j.LoggerFactory;
  * line carries it. The raw document is read with a MongoDB client of its own, on either store.
  */
 class SecretsAtRestIT {
-  private static final Pattern STORE_URL = Pattern.compile(" at (mongodb://\\S+), database ");
 
   private ListAppender<ILoggingEvent> logs;
   private final Map<String, Level> levels = new java.util.HashMap<>();
@@ -110,9 +107,7 @@ class SecretsAtRestIT {
     if (TestService.realMongo()) {
       url = System.getenv("IOT_MANAGER_MONGO_URL");
     } else {
-      Matcher m = STORE_URL.matcher(service.storeDescription());
-      assertTrue(m.find(), service.storeDescription());
-      url = m.group(1);
+      url = service.storeConnectionString();
     }
     Vertx vertx = Vertx.vertx();
     try {

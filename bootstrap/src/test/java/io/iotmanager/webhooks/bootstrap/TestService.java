@@ -85,9 +85,14 @@ final class TestService implements AutoCloseable {
         + b64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
   }
 
-  /** The store's description, with its {@code mongodb://} address (the embedded server's too). */
+  /** The store's description, with its {@code mongodb://} address (not the embedded server's). */
   String storeDescription() {
     return service.storeDescription();
+  }
+
+  /** The URL this service's own client uses, with the embedded store's per-process credentials. */
+  String storeConnectionString() {
+    return service.storeConnectionString();
   }
 
   String url(String path) {

@@ -44,6 +44,7 @@ public final class MongoStore {
   private final Vertx vertx;
   private final MongoClient client;
   private final EmbeddedMongoServer embedded;
+  private final MongoStoreSettings settings;
   private final SecretStorage secrets;
   private final MongoIntegrationRepository integrations;
   private final MongoEventRepository events;
@@ -57,6 +58,7 @@ public final class MongoStore {
     this.vertx = vertx;
     this.client = client;
     this.embedded = embedded;
+    this.settings = settings;
     this.secrets = secrets;
     this.integrations = new MongoIntegrationRepository(client, secrets, Clock.systemUTC());
     this.events = new MongoEventRepository(client, Duration.ofSeconds(settings.eventTtlSeconds()));
@@ -122,7 +124,8 @@ public final class MongoStore {
         .recover(error -> closeClient(vertx, client)
             .transform(ignored -> closeEmbedded(vertx, embedded))
             .transform(ignored -> Future.failedFuture(
-                StoreFailures.translate(error, "cannot open " + redact(url) + ", database " + settings.dbName()))));
+                StoreFailures.translate(error, "cannot open " + (embedded == null ? redact(url)
+                    : "the embedded store in " + embedded.file()) + ", database " + settings.dbName()))));
   }
 
   /**
@@ -161,10 +164,11 @@ public final class MongoStore {
 
   private static String describe(String version, String url, MongoStoreSettings settings, SecretStorage secrets,
       EmbeddedMongoServer embedded) {
+    // the embedded server's address is not printed: it accepts only this process's client
     String server = embedded == null
-        ? "MongoDB " + version
-        : "embedded MongoDB-compatible server, " + embedded.version() + ", speaking MongoDB " + version;
-    return server + " at " + redact(url) + ", database " + settings.dbName() + ", secrets "
+        ? "MongoDB " + version + " at " + redact(url)
+        : "embedded store private to this process, " + embedded.version() + ", speaking MongoDB " + version;
+    return server + ", database " + settings.dbName() + ", secrets "
         + (secrets.encrypts() ? "encrypted (AES-256-CFB)" : "stored unencrypted");
   }
 
@@ -270,6 +274,14 @@ public final class MongoStore {
       return Future.failedFuture(new ApplicationException.InvalidInput(e.getMessage()));
     }
     return integrations.reencryptSecrets(from, to);
+  }
+
+  /**
+   * The URL this store's client connects with. For the embedded store it carries the per-process random
+   * credentials without which the server refuses every command: in-process use only, never log it.
+   */
+  public String connectionString() {
+    return embedded == null ? settings.mongoUrl() : embedded.connectionString();
   }
 
   /** The events adapter itself, for tests in this package (command counting). */

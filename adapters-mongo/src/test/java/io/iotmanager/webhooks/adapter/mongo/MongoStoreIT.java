@@ -54,10 +54,13 @@ class MongoStoreIT {
     MongoStore store = TestStores.open(vertx, MongoStoreSettings.embedded(dataDir));
     try {
       assertTrue(Files.exists(dataDir.resolve(EmbeddedMongoServer.FILE_NAME)));
-      assertTrue(store.description().startsWith("embedded MongoDB-compatible server, mongo-java-server"),
+      assertTrue(store.description().startsWith("embedded store private to this process, mongo-java-server"),
           store.description());
       assertTrue(store.description().contains("database iot_manager"), store.description());
       assertTrue(store.description().contains("secrets stored unencrypted"), store.description());
+      // no address anyone could mistake for a usable database
+      assertFalse(store.description().contains("mongodb://"), store.description());
+      assertFalse(store.description().contains("127.0.0.1"), store.description());
       await(store.health().ping());
       JsonObject schema = await(store.client().findOne("meta", new JsonObject().put("_id", "schema"), null));
       assertEquals(Schema.VERSION, schema.getInteger("version"));
@@ -220,7 +223,7 @@ class MongoStoreIT {
   void aStoreThatGoesDownFailsEveryCallWithStoreUnavailable(Vertx vertx) {
     EmbeddedMongoServer server = EmbeddedMongoServer.start(tempDir.resolve("down"));
     MongoStore store = TestStores.open(vertx, new MongoStoreSettings(
-        server.connectionString() + "/?serverSelectionTimeoutMS=1000&connectTimeoutMS=500", "iot_manager", tempDir,
+        server.connectionString() + "&serverSelectionTimeoutMS=1000&connectTimeoutMS=500", "iot_manager", tempDir,
         60, Optional.empty(), Optional.empty(), Duration.ofMillis(500)));
     try {
       await(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));

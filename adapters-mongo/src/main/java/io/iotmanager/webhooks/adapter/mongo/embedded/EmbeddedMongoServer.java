@@ -17,6 +17,9 @@ import org.h2.mvstore.MVStoreException;
  * under the data directory, durable per command (see {@link DurableH2Backend}). The service talks to it
  * through the normal MongoDB client, exactly as to a real server.
  *
+ * <p>Private: only a client holding this process's random credentials may run any command but the
+ * handshake ({@link PrivateBackend}); a stock client on the same host is refused.
+ *
  * <p>What it is not: only {@code _id} and unique indexes are real (other indexes are accepted and
  * ignored, so every other query scans); TTL indexes never expire anything; there are no transactions.
  *
@@ -35,13 +38,16 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     private final DurableH2Backend backend;
     private final Path file;
     private final InetSocketAddress address;
+    private final EmbeddedCredentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedMongoServer(MongoServer server, DurableH2Backend backend, Path file, InetSocketAddress address) {
+    private EmbeddedMongoServer(MongoServer server, DurableH2Backend backend, Path file, InetSocketAddress address,
+            EmbeddedCredentials credentials) {
         this.server = server;
         this.backend = backend;
         this.file = file;
         this.address = address;
+        this.credentials = credentials;
     }
 
     /**
@@ -72,10 +78,11 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             }
             throw e;
         }
-        MongoServer server = new MongoServer(backend);
+        EmbeddedCredentials credentials = EmbeddedCredentials.random();
+        MongoServer server = new MongoServer(new PrivateBackend(backend, credentials));
         try {
             server.bind(LOOPBACK, 0);
-            return new EmbeddedMongoServer(server, backend, file, server.getLocalAddress());
+            return new EmbeddedMongoServer(server, backend, file, server.getLocalAddress(), credentials);
         } catch (RuntimeException | Error e) {
             // a failed bind already shuts the server down (closing the backend); make sure of both
             try {
@@ -98,9 +105,20 @@ public final class EmbeddedMongoServer implements AutoCloseable {
         return false;
     }
 
-    /** {@code mongodb://127.0.0.1:<port>}, for the normal MongoDB client. */
+    /**
+     * {@code mongodb://<user>:<password>@127.0.0.1:<port>/?authMechanism=PLAIN&authSource=$external}, for
+     * this process's MongoDB client only: the user and password are random per process and every
+     * connection without them is refused (see {@link PrivateBackend}). Contains a secret: never log it
+     * unredacted.
+     */
     public String connectionString() {
-        return "mongodb://" + LOOPBACK + ":" + address.getPort();
+        return "mongodb://" + credentials.userInfo() + LOOPBACK + ":" + address.getPort()
+                + "/?authMechanism=PLAIN&authSource=%24external";
+    }
+
+    /** {@code 127.0.0.1:<port>}, without credentials: for tests that check that strangers are refused. */
+    public InetSocketAddress address() {
+        return address;
     }
 
     /** For the health/status output, e.g. {@code mongo-java-server 1.47.0 (H2 MVStore 2.4.240, file /data/iot-webhooks.mv.db)}. */
