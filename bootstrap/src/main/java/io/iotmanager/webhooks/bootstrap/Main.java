@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.adapter.mongo.embedded.StoreFileException;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,13 +9,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the fat jar: loads the configuration, then runs the service (default) or the
- * {@code re-encrypt} command. Invalid configuration exits 2 naming the key; SIGTERM exits 0 after a
+ * {@code re-encrypt} command. Invalid configuration exits 2 naming the key; an embedded store file that
+ * is empty, truncated or damaged exits 3 (the file unchanged); SIGTERM exits 0 after a
  * bounded graceful stop.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final int EXIT_INVALID_CONFIG = 2;
   static final int EXIT_FAILURE = 1;
+  /** The embedded store's file exists but is empty, truncated or damaged; it was left unchanged. */
+  static final int EXIT_STORE_FILE = 3;
   private static final long STOP_TIMEOUT_SECONDS = 30;
 
   private Main() {}
@@ -42,12 +46,28 @@ public final class Main {
     serve(config);
   }
 
+  private static StoreFileException storeFileFailure(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof StoreFileException refused) {
+        return refused;
+      }
+    }
+    return null;
+  }
+
   private static void serve(ServiceConfig config) {
     Vertx vertx = Vertx.vertx();
     Service service;
     try {
       service = Service.start(vertx, config).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
+      StoreFileException refused = storeFileFailure(e);
+      if (refused != null) {
+        LOG.error("start-up refused: {}", refused.getMessage());
+        vertx.close();
+        System.exit(EXIT_STORE_FILE);
+        return;
+      }
       LOG.error("start-up failed: {}", e.getMessage(), e);
       vertx.close();
       System.exit(EXIT_FAILURE);

@@ -9,6 +9,7 @@ import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Context;
 import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
+import io.iotmanager.webhooks.adapter.mongo.embedded.StoreFileException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -62,7 +63,8 @@ public final class MongoStore {
     this.secrets = secrets;
     this.integrations = new MongoIntegrationRepository(client, secrets, Clock.systemUTC());
     this.events = new MongoEventRepository(client, Duration.ofSeconds(settings.eventTtlSeconds()));
-    this.health = new MongoHealthProbe(client, settings.healthTimeout());
+    this.health = new MongoHealthProbe(client, settings.healthTimeout(),
+        embedded == null ? Optional::empty : embedded::fault);
     this.description = description;
   }
 
@@ -73,7 +75,8 @@ public final class MongoStore {
    *
    * <p>Fails with {@code StoreUnavailable} when the server cannot be reached (within
    * {@value #DEFAULT_TIMEOUT_MS} ms unless the URL sets {@code serverSelectionTimeoutMS}) or the embedded
-   * server cannot start (e.g. its file is locked by another instance); with an
+   * server cannot start (e.g. its file is locked by another instance); with a {@link StoreFileException}
+   * when the embedded store's file exists but is empty, truncated or damaged (left unchanged); with an
    * {@code IllegalArgumentException} when the URL does not parse or a key is not base64 of 32 bytes.
    */
   public static Future<MongoStore> open(Vertx vertx, MongoStoreSettings settings) {
@@ -94,9 +97,11 @@ public final class MongoStore {
     }
     Future<EmbeddedMongoServer> server = settings.embeddedServer()
         ? vertx.executeBlocking(() -> EmbeddedMongoServer.start(settings.dataDir()))
-            .recover(e -> Future.failedFuture(new ApplicationException.StoreUnavailable(
-                "store unavailable: the embedded server cannot start in " + settings.dataDir() + ": "
-                    + e.getMessage(), e)))
+            .recover(e -> Future.failedFuture(e instanceof StoreFileException
+                ? e // a file that cannot be trusted: its own failure, for its own exit code
+                : new ApplicationException.StoreUnavailable(
+                    "store unavailable: the embedded server cannot start in " + settings.dataDir() + ": "
+                        + e.getMessage(), e)))
         : Future.succeededFuture(null);
     return server.compose(started -> connect(vertx, settings, secrets, started, metrics));
   }

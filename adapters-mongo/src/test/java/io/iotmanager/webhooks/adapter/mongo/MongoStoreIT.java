@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
 import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
+import io.iotmanager.webhooks.adapter.mongo.embedded.FullDiskFilePath;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,6 +222,40 @@ class MongoStoreIT {
   }
 
   @Test
+  void aFullDiskGivesStoreUnavailableToIntakeAndHealthNamingTheReasonThenRecoversOnItsOwn(Vertx vertx) {
+    FullDiskFilePath.register();
+    EmbeddedMongoServer server = EmbeddedMongoServer.start(tempDir.resolve("full"), FullDiskFilePath.PREFIX);
+    MongoStore store = TestStores.open(vertx, new MongoStoreSettings(server.connectionString(), "iot_manager",
+        tempDir, 60, Optional.empty(), Optional.empty(), Duration.ofSeconds(2)));
+    try {
+      EventRecord kept = event("t", Instant.now());
+      await(store.events().insertAll(List.of(kept), "i1", Instant.now()));
+      await(store.health().ping());
+
+      FullDiskFilePath.full(true);
+      Throwable intake = failure(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, intake);
+      Throwable health = failure(store.health().ping());
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, health);
+      assertTrue(health.getMessage().contains("No space left on device"), health.getMessage());
+      assertTrue(health.getMessage().contains("iot-webhooks.mv.db"), health.getMessage());
+      // refused at once while full, never a success
+      assertInstanceOf(ApplicationException.StoreUnavailable.class,
+          failure(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now())));
+
+      FullDiskFilePath.full(false);
+      Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+          .until(() -> store.health().ping().await(5, java.util.concurrent.TimeUnit.SECONDS) == null);
+      await(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));
+      assertTrue(await(store.events().findById("t", kept.event().id())).isPresent(), "the acknowledged event is kept");
+    } finally {
+      FullDiskFilePath.full(false);
+      await(store.close());
+      server.close();
+    }
+  }
+
+  @Test
   void aStoreThatGoesDownFailsEveryCallWithStoreUnavailable(Vertx vertx) {
     EmbeddedMongoServer server = EmbeddedMongoServer.start(tempDir.resolve("down"));
     MongoStore store = TestStores.open(vertx, new MongoStoreSettings(
@@ -252,7 +288,7 @@ class MongoStoreIT {
         .put("serverSelectionTimeoutMS", 30_000L));
     try {
       long start = System.nanoTime();
-      Throwable timeout = failure(new MongoHealthProbe(client, Duration.ofMillis(300)).ping());
+      Throwable timeout = failure(new MongoHealthProbe(client, Duration.ofMillis(300), Optional::empty).ping());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertInstanceOf(ApplicationException.StoreUnavailable.class, timeout);
       assertTrue(timeout.getMessage().contains("300 ms"), timeout.getMessage());

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStoreException;
@@ -35,13 +36,13 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final MongoServer server;
-    private final DurableH2Backend backend;
+    private final PrivateBackend backend;
     private final Path file;
     private final InetSocketAddress address;
     private final EmbeddedCredentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedMongoServer(MongoServer server, DurableH2Backend backend, Path file, InetSocketAddress address,
+    private EmbeddedMongoServer(MongoServer server, PrivateBackend backend, Path file, InetSocketAddress address,
             EmbeddedCredentials credentials) {
         this.server = server;
         this.backend = backend;
@@ -54,12 +55,21 @@ public final class EmbeddedMongoServer implements AutoCloseable {
      * Creates {@code dataDir} if needed, opens (or creates) {@code dataDir/iot-webhooks.mv.db} and starts
      * listening on {@code 127.0.0.1} on an ephemeral port. Blocking.
      *
+     * @throws StoreFileException if the file exists but is empty, truncated or damaged (it is left as it was)
      * @throws IllegalStateException if the file is locked by another process (or another server in this
      *         one), naming the file
      * @throws UncheckedIOException if the directory cannot be created
-     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened otherwise (corrupt, unreadable)
+     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened otherwise (unreadable)
      */
     public static EmbeddedMongoServer start(Path dataDir) {
+        return start(dataDir, "");
+    }
+
+    /**
+     * As {@link #start(Path)}, opening the file through an H2 file-system prefix: tests register an H2
+     * {@code FilePath} that fails writes on demand (a full disk) and pass its prefix, e.g. {@code "failing:"}.
+     */
+    public static EmbeddedMongoServer start(Path dataDir, String h2FileSystemPrefix) {
         Objects.requireNonNull(dataDir, "dataDir");
         Path directory = dataDir.toAbsolutePath().normalize();
         try {
@@ -68,9 +78,10 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             throw new UncheckedIOException("Cannot create the data directory " + directory, e);
         }
         Path file = directory.resolve(FILE_NAME);
-        DurableH2Backend backend;
+        String h2Name = h2FileSystemPrefix + file;
+        DurableH2Backend durable;
         try {
-            backend = DurableH2Backend.open(file);
+            durable = DurableH2Backend.open(file, h2Name);
         } catch (MVStoreException e) {
             if (isFileLocked(e)) {
                 throw new IllegalStateException("The embedded MongoDB store file " + file + " is locked by another"
@@ -79,7 +90,9 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             throw e;
         }
         EmbeddedCredentials credentials = EmbeddedCredentials.random();
-        MongoServer server = new MongoServer(new PrivateBackend(backend, credentials));
+        PrivateBackend backend = new PrivateBackend(durable, credentials, file, h2FileSystemPrefix,
+                () -> DurableH2Backend.open(file, h2Name));
+        MongoServer server = new MongoServer(backend);
         try {
             server.bind(LOOPBACK, 0);
             return new EmbeddedMongoServer(server, backend, file, server.getLocalAddress(), credentials);
@@ -134,7 +147,15 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     /** Current size of the store file in bytes (0 once closed). */
     public long fileSize() {
-        return backend.fileSize();
+        return backend.current().fileSize();
+    }
+
+    /**
+     * Why the store cannot be used right now (it cannot write its file: disk full, I/O error), naming the
+     * file and the cause; empty while it works. It recovers on its own once it can write again.
+     */
+    public Optional<String> fault() {
+        return backend.fault();
     }
 
     /**

@@ -11,7 +11,21 @@ import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.h2.store.fs.FilePath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -28,10 +42,17 @@ import java.util.Set;
  * travels over the loopback interface, which only the host's root can observe (and root can read this
  * process's memory anyway).
  *
+ * <p>It also keeps the store honest about its disk: when a commit cannot be written or forced (disk full,
+ * I/O error), every command is refused at once with {@code store unavailable: <reason>} until a probe
+ * write in the data directory succeeds again; then the file is opened anew (with the start-up checks)
+ * and the store is back in service, without a restart. Nothing acknowledged is lost: each reply follows
+ * the forced commit that covers it.
+ *
  * <p>Legacy {@code OP_QUERY} entry points that carry no connection ({@code serverStatus},
  * {@code $cmd.sys.inprog}) are refused outright: the service's client never uses them.
  */
 final class PrivateBackend implements MongoBackend {
+    private static final Logger log = LoggerFactory.getLogger(PrivateBackend.class);
 
     /** MongoDB's error code for "command requires authentication". */
     static final int UNAUTHORIZED = 13;
@@ -41,30 +62,151 @@ final class PrivateBackend implements MongoBackend {
     /** What an unauthenticated connection may send: the handshake. */
     private static final Set<String> HANDSHAKE = Set.of("hello", "ismaster");
 
-    private final MongoBackend store;
-    private final EmbeddedCredentials credentials;
+    /** MongoDB's error code for "the host cannot be reached / is not usable"; the driver reports it as such. */
+    static final int STORE_UNAVAILABLE = 6;
+    static final Duration RECOVERY_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration RECOVERY_STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int PROBE_BYTES = 1024 * 1024;
 
-    PrivateBackend(MongoBackend store, EmbeddedCredentials credentials) {
+    private final EmbeddedCredentials credentials;
+    private final Path file;
+    private final String h2FileSystemPrefix;
+    private final Supplier<DurableH2Backend> reopen;
+    private final ScheduledExecutorService recovery;
+    /** The backend in use; replaced (under this object's lock) when the file is opened anew after a write failure. */
+    private volatile DurableH2Backend store;
+    /** Why the store cannot be used now; null while it can. */
+    private volatile String fault;
+
+    /**
+     * @param reopen opens the file anew (checks included); called on the recovery thread after a write
+     *               failure, once a probe write in the data directory succeeds
+     */
+    PrivateBackend(DurableH2Backend store, EmbeddedCredentials credentials, Path file, String h2FileSystemPrefix,
+            Supplier<DurableH2Backend> reopen) {
         this.store = store;
         this.credentials = credentials;
+        this.file = file;
+        this.h2FileSystemPrefix = h2FileSystemPrefix;
+        this.reopen = reopen;
+        this.recovery = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "embedded-mongo-recovery");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = RECOVERY_INTERVAL.toMillis();
+        recovery.scheduleWithFixedDelay(this::recoverOnce, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public Document handleMessage(MongoMessage message) {
         Document reply = gate(message.getChannel(), firstKey(message.getDocument()), message.getDocument());
-        return reply != null ? reply : store.handleMessage(message);
+        return reply != null ? reply : call(backend -> backend.handleMessage(message));
     }
 
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
         Document reply = gate(channel, command, query);
-        return reply != null ? reply : store.handleCommand(channel, databaseName, command, query);
+        return reply != null ? reply : call(backend -> backend.handleCommand(channel, databaseName, command, query));
     }
 
     @Override
     public QueryResult handleQuery(MongoQuery query) {
         requireAuthenticated(query.getChannel(), "find");
-        return store.handleQuery(query);
+        return call(backend -> backend.handleQuery(query));
+    }
+
+    /** Why the store cannot be used now (it cannot write its file), or empty while it can. */
+    Optional<String> fault() {
+        return Optional.ofNullable(fault);
+    }
+
+    /** The backend in use now. */
+    DurableH2Backend current() {
+        return store;
+    }
+
+    /**
+     * Runs a command on the current backend, unless the store is faulted: then it is refused at once
+     * with the reason. A write failure during the command faults the store.
+     */
+    private <T> T call(Function<DurableH2Backend, T> command) {
+        String reason = fault;
+        if (reason != null) {
+            throw new MongoServerError(STORE_UNAVAILABLE, "HostUnreachable", "store unavailable: " + reason);
+        }
+        DurableH2Backend backend = store;
+        try {
+            return command.apply(backend);
+        } finally {
+            backend.writeFailure().ifPresent(failure -> onWriteFailure(backend, failure));
+        }
+    }
+
+    private synchronized void onWriteFailure(DurableH2Backend failed, Throwable failure) {
+        if (failed != store || fault != null) {
+            return; // an old backend's late failure, or already known
+        }
+        fault = "the embedded store cannot write its file " + file + ": " + rootMessage(failure)
+                + "; it retries every " + RECOVERY_INTERVAL.toSeconds() + " s and recovers on its own once it can";
+        log.error("{}", fault);
+    }
+
+    /**
+     * On the recovery thread, once a second while faulted: a probe write (forced) in the data directory;
+     * when it succeeds, the failed backend lets go of the file and the file is opened anew, checks
+     * included. Everything acknowledged was forced to disk before its reply, so it is all there.
+     */
+    private void recoverOnce() {
+        if (fault == null) {
+            return;
+        }
+        try {
+            probeWrite();
+            DurableH2Backend failed = store;
+            failed.close(); // closes the failed store without writing; idempotent
+            DurableH2Backend fresh = reopen.get();
+            synchronized (this) {
+                store = fresh;
+                fault = null;
+            }
+            log.info("the embedded store can write its file {} again and is back in service", file);
+        } catch (RuntimeException | IOException e) {
+            String reason = "the embedded store cannot write its file " + file + ": " + rootMessage(e)
+                    + "; it retries every " + RECOVERY_INTERVAL.toSeconds() + " s and recovers on its own once it can";
+            if (e instanceof StoreFileException refused) {
+                reason = refused.getMessage();
+            }
+            fault = reason;
+            log.debug("embedded store still unavailable: {}", reason);
+        }
+    }
+
+    /** Writes and forces {@value #PROBE_BYTES} bytes next to the store file, then deletes them. */
+    private void probeWrite() throws IOException {
+        FilePath probe = FilePath.get(h2FileSystemPrefix + file.resolveSibling(file.getFileName() + ".probe"));
+        try (FileChannel channel = probe.open("rw")) {
+            ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
+            while (zeros.hasRemaining()) {
+                channel.write(zeros, zeros.position());
+            }
+            channel.force(true);
+        } finally {
+            try {
+                probe.delete();
+            } catch (RuntimeException ignored) {
+                // nothing was created
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 
     /**
@@ -136,17 +278,44 @@ final class PrivateBackend implements MongoBackend {
 
     @Override
     public void handleClose(Channel channel) {
-        store.handleClose(channel);
+        try {
+            store.handleClose(channel);
+        } catch (RuntimeException e) {
+            log.debug("closing a connection's cursors failed: {}", e.toString());
+        }
     }
 
     @Override
     public void dropDatabase(String databaseName) {
-        store.dropDatabase(databaseName);
+        call(backend -> {
+            backend.dropDatabase(databaseName);
+            return null;
+        });
     }
 
+    /** Stops the recovery thread (waiting for a running attempt), then closes the backend in use. */
     @Override
     public void close() {
-        store.close();
+        recovery.shutdown();
+        boolean interrupted = false;
+        try {
+            long deadline = System.nanoTime() + RECOVERY_STOP_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    if (recovery.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                            || System.nanoTime() >= deadline) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: closing under a running reopen would leak the file
+                }
+            }
+            store.close();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
