@@ -1,6 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import io.iotmanager.webhooks.adapter.http.HttpSettings;
+import io.iotmanager.webhooks.adapter.http.auth.Identities;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.RetryPolicy;
 import java.io.IOException;
@@ -469,7 +469,7 @@ public final class ConfigLoader {
     }
     if (v.contains(PEM_PUBLIC_KEY)) {
       try {
-        HttpSettings.checkJwtVerifyKey(v);
+        Identities.from(java.util.Optional.of(v));
       } catch (IllegalArgumentException e) {
         throw invalid(JWT_VERIFY_KEY, e.getMessage().replaceFirst("^" + JWT_VERIFY_KEY + ": ", ""), s.source());
       }

@@ -1,38 +1,46 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import io.iotmanager.webhooks.adapter.http.HttpAdapter;
-import io.iotmanager.webhooks.adapter.http.HttpSettings;
-import io.iotmanager.webhooks.adapter.http.HttpUseCases;
+import io.iotmanager.webhooks.adapter.http.auth.Identities;
+import io.iotmanager.webhooks.adapter.http.console.ConsoleRoutes;
+import io.iotmanager.webhooks.adapter.http.delivery.Delivery;
+import io.iotmanager.webhooks.adapter.http.intake.IntakeRoutes;
+import io.iotmanager.webhooks.adapter.http.management.EventRoutes;
+import io.iotmanager.webhooks.adapter.http.management.IntegrationRoutes;
+import io.iotmanager.webhooks.adapter.http.metrics.PrometheusMetrics;
+import io.iotmanager.webhooks.adapter.http.server.HttpApi;
+import io.iotmanager.webhooks.adapter.http.server.HttpSettings;
+import io.iotmanager.webhooks.adapter.http.web.Endpoint;
+import io.iotmanager.webhooks.adapter.http.webhook.Webhooks;
 import io.iotmanager.webhooks.adapter.mongo.MongoStore;
 import io.iotmanager.webhooks.adapter.mongo.MongoStoreSettings;
-import io.iotmanager.webhooks.application.port.out.DeliveryQueue;
+import io.iotmanager.webhooks.application.port.out.AddressResolver;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.application.service.CheckHealthService;
 import io.iotmanager.webhooks.application.service.ClaimDueDeliveriesService;
-import io.iotmanager.webhooks.application.service.DeliverEventsService;
-import io.iotmanager.webhooks.application.service.DeliverySettings;
-import io.iotmanager.webhooks.application.service.ListAttemptsService;
-import io.iotmanager.webhooks.application.service.RedeliverEventService;
-import io.iotmanager.webhooks.domain.RetryPolicy;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import io.iotmanager.webhooks.application.service.CreateIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteIntegrationService;
 import io.iotmanager.webhooks.application.service.DeleteTenantService;
+import io.iotmanager.webhooks.application.service.DeliverEventsService;
+import io.iotmanager.webhooks.application.service.DeliverySettings;
 import io.iotmanager.webhooks.application.service.DestinationCheck;
 import io.iotmanager.webhooks.application.service.GetEventService;
 import io.iotmanager.webhooks.application.service.GetIntegrationService;
+import io.iotmanager.webhooks.application.service.ListAttemptsService;
 import io.iotmanager.webhooks.application.service.ListEventsService;
 import io.iotmanager.webhooks.application.service.ListIntegrationsService;
 import io.iotmanager.webhooks.application.service.RecordDeviceEventsService;
+import io.iotmanager.webhooks.application.service.RedeliverEventService;
 import io.iotmanager.webhooks.application.service.SetIntegrationCredentialsService;
+import io.iotmanager.webhooks.domain.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +82,7 @@ final class Service {
 
   static Future<Service> start(Vertx vertx, ServiceConfig config) {
     LOG.info("starting iot-webhooks {} with {}", Version.current(), config);
-    AtomicReference<DeliverEventsService> engineRef = new AtomicReference<>();
-    HttpAdapter.Metrics metrics = HttpAdapter.metrics(() -> engineRef.get() == null ? 0 : engineRef.get().backlog());
+    PrometheusMetrics metrics = new PrometheusMetrics();
     return MongoStore.open(vertx, storeSettings(config), metrics).compose(store -> {
       LOG.info("store: {}", store.description());
       String instanceId = UUID.randomUUID().toString();
@@ -89,33 +96,38 @@ final class Service {
           Duration.ofSeconds(config.webhooksTimeoutSeconds()), MAX_CONCURRENT, MAX_PER_HOST,
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), RETRY_HORIZON, MAX_HELD_RETRIES,
           OUTCOME_BATCH, OUTCOME_FLUSH_DELAY);
+      AddressResolver resolver = Webhooks.resolver(vertx);
       DeliverEventsService engine = new DeliverEventsService(integrations, events,
-          HttpAdapter.webhookSender(vertx, MAX_PER_HOST), new VertxScheduler(vertx), clock, policy,
+          Webhooks.sender(vertx, resolver, MAX_PER_HOST), Delivery.scheduler(vertx), clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
-      engineRef.set(engine);
-      DeliveryVerticle deliveryVerticle = new DeliveryVerticle(engine,
+      metrics.observeBacklog(engine::backlog);
+      Delivery.Driver deliveryVerticle = Delivery.driver(engine,
           new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
           config.embeddedStore() ? EMBEDDED_POLL : POLL, lease, MAX_BACKLOG, STOP_TIMEOUT);
-      DeliveryQueue queue = deliveryVerticle;
-      DestinationCheck destinations = new DestinationCheck(new BlockingAddressResolver(vertx),
-          config.domainSkipVerify());
-      HttpUseCases useCases = new HttpUseCases(
-          new CreateIntegrationService(integrations, destinations, ids, config.maxIntegrationsPerTenant()),
-          new ListIntegrationsService(integrations),
-          new GetIntegrationService(integrations),
-          new SetIntegrationCredentialsService(integrations, destinations),
-          new DeleteIntegrationService(integrations),
-          new RecordDeviceEventsService(integrations, events, queue, clock, ids, instanceId, lease),
-          new DeleteTenantService(integrations, events),
-          new ListEventsService(events),
-          new GetEventService(events),
-          new CheckHealthService(store.health()),
-          new ListAttemptsService(events),
-          new RedeliverEventService(events, engine));
-      HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit(),
-          nonBlank(config.jwtVerifyKey()));
+      DestinationCheck destinations = new DestinationCheck(resolver, config.domainSkipVerify());
+      Identities identities = Identities.from(nonBlank(config.jwtVerifyKey()));
+      List<Endpoint> endpoints = List.of(
+          new IntegrationRoutes(identities,
+              new CreateIntegrationService(integrations, destinations, ids, config.maxIntegrationsPerTenant()),
+              new ListIntegrationsService(integrations),
+              new GetIntegrationService(integrations),
+              new SetIntegrationCredentialsService(integrations, destinations),
+              new DeleteIntegrationService(integrations)),
+          new EventRoutes(identities,
+              new ListEventsService(events),
+              new GetEventService(events),
+              new ListAttemptsService(events),
+              new RedeliverEventService(events, engine)),
+          new IntakeRoutes(
+              new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, lease),
+              new DeleteTenantService(integrations, events),
+              new CheckHealthService(store.health()),
+              metrics),
+          metrics,
+          new ConsoleRoutes());
+      HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit());
       return vertx.deployVerticle(deliveryVerticle).compose(deliveryId ->
-          vertx.deployVerticle(HttpAdapter.serverVerticle(http, useCases, metrics))
+          vertx.deployVerticle(HttpApi.serverVerticle(http, endpoints))
               .map(httpId -> {
                 LOG.info("iot-webhooks {} listening on {}:{}", Version.current(),
                     config.listenHost().isEmpty() ? "*" : config.listenHost(), config.listenPort());

@@ -1,7 +1,7 @@
 package io.iotmanager.webhooks.application.service;
 
 import io.iotmanager.webhooks.application.port.in.DeliverEventsCommand;
-import io.iotmanager.webhooks.application.port.in.DeliverEventsUseCase;
+import io.iotmanager.webhooks.application.port.in.DeliveryEngine;
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * attempt records in one update, batched); keeps near retries in memory under its lease and releases
  * later ones to the store, where {@link ClaimDueDeliveriesService} claims them when due.
  */
-public final class DeliverEventsService implements DeliverEventsUseCase {
+public final class DeliverEventsService implements DeliveryEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DeliverEventsService.class);
   static final String DELETED = "integration deleted";
   private static final Duration DUE_TOLERANCE = Duration.ofMillis(50);
@@ -140,11 +140,13 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   }
 
   /** Events this engine holds in memory: attempting now, or waiting in memory for a near retry. */
+  @Override
   public int backlog() {
     return eventsInFlight.get() + heldRetries.get();
   }
 
   /** Events whose round of attempts has not ended yet. */
+  @Override
   public int inFlight() {
     return eventsInFlight.get();
   }
@@ -163,6 +165,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
    * released to the store (claimable at once by another instance); a retry held in memory is dropped
    * and stays pending in the store under its lease. Manual redeliveries are not affected.
    */
+  @Override
   public void stopAttempts() {
     stopping = true;
   }
@@ -172,6 +175,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
    * a slow host, or held for a near retry), so another instance does not take over work that is only
    * waiting here. Call it well within the lease; one store command per 500 events.
    */
+  @Override
   public Future<Integer> renewLeases() {
     List<UUID> ids = new ArrayList<>(owned);
     if (ids.isEmpty()) {
@@ -188,6 +192,7 @@ public final class DeliverEventsService implements DeliverEventsUseCase {
   }
 
   /** Writes the outcomes not yet written; completes once the store has them (or gave up). */
+  @Override
   public Future<Void> drain() {
     return writer.drain();
   }

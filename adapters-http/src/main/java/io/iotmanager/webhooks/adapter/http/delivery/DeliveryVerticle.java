@@ -1,0 +1,119 @@
+package io.iotmanager.webhooks.adapter.http.delivery;
+
+import io.iotmanager.webhooks.application.port.in.ClaimDueDeliveriesCommand;
+import io.iotmanager.webhooks.application.port.in.ClaimDueDeliveriesUseCase;
+import io.iotmanager.webhooks.application.port.in.DeliverEventsCommand;
+import io.iotmanager.webhooks.application.port.in.DeliveryEngine;
+import io.iotmanager.webhooks.domain.EventRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the delivery engine: takes the in-process hand-off from intake, and polls the store for due
+ * retries and orphaned work (a first poll at start recovers what a crash left). On stop it lets the
+ * attempts in flight end (bounded) and writes their outcomes.
+ */
+final class DeliveryVerticle extends Delivery.Driver {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
+  static final int CLAIM_BATCH = 100;
+
+  private final DeliveryEngine engine;
+  private final ClaimDueDeliveriesUseCase claims;
+  private final Duration pollInterval;
+  private final int maxBacklog;
+  private final Duration stopTimeout;
+  private final Duration lease;
+  private long timer = -1;
+  private long renewTimer = -1;
+  private final AtomicBoolean renewing = new AtomicBoolean();
+  private final AtomicBoolean polling = new AtomicBoolean();
+  private volatile boolean stopped;
+
+  DeliveryVerticle(DeliveryEngine engine, ClaimDueDeliveriesUseCase claims, Duration pollInterval,
+      Duration lease, int maxBacklog, Duration stopTimeout) {
+    this.engine = engine;
+    this.lease = lease;
+    this.claims = claims;
+    this.pollInterval = pollInterval;
+    this.maxBacklog = maxBacklog;
+    this.stopTimeout = stopTimeout;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(0, Math.max(1, pollInterval.toMillis()), id -> poll());
+    long renewEvery = Math.max(1000, lease.toMillis() / 3);
+    renewTimer = vertx.setPeriodic(renewEvery, renewEvery, id -> renew());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void submit(List<EventRecord> stored) {
+    if (stopped || engine.backlog() >= maxBacklog) {
+      // Left to the store: the birth lease expires and a poll claims them.
+      return;
+    }
+    // On this verticle's context, so the engine's timers (held retries, outcome flushes) are its own.
+    context.runOnContext(v -> engine.deliverEvents(DeliverEventsCommand.auto(stored)));
+  }
+
+  /** Keeps the leases of work waiting here (e.g. queued behind a slow receiver) from expiring. */
+  private void renew() {
+    if (stopped || !renewing.compareAndSet(false, true)) {
+      return;
+    }
+    engine.renewLeases().onComplete(ar -> {
+      renewing.set(false);
+      if (ar.failed()) {
+        LOG.warn("renewing leases failed: {}", ar.cause().toString());
+      }
+    });
+  }
+
+  private void poll() {
+    if (stopped || engine.backlog() >= maxBacklog || !polling.compareAndSet(false, true)) {
+      return;
+    }
+    claims.claimDueDeliveries(new ClaimDueDeliveriesCommand(CLAIM_BATCH)).onComplete(ar -> {
+      polling.set(false);
+      if (ar.failed()) {
+        LOG.warn("claiming due deliveries failed: {}", ar.cause().toString());
+      } else if (ar.result() == CLAIM_BATCH) {
+        vertx.runOnContext(v -> poll());
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    engine.stopAttempts();
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    if (renewTimer >= 0) {
+      vertx.cancelTimer(renewTimer);
+    }
+    Promise<Void> idle = Promise.promise();
+    long deadline = System.currentTimeMillis() + stopTimeout.toMillis();
+    waitIdle(idle, deadline);
+    return idle.future().compose(v -> engine.drain());
+  }
+
+  private void waitIdle(Promise<Void> idle, long deadline) {
+    if (engine.inFlight() == 0 || System.currentTimeMillis() >= deadline) {
+      if (engine.inFlight() > 0) {
+        LOG.warn("stopping with {} attempt(s) still in flight; their leases expire and they are retried",
+            engine.inFlight());
+      }
+      idle.tryComplete();
+      return;
+    }
+    vertx.setTimer(50, id -> waitIdle(idle, deadline));
+  }
+}

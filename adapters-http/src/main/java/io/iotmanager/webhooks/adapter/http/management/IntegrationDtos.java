@@ -1,0 +1,137 @@
+package io.iotmanager.webhooks.adapter.http.management;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.domain.CredentialType;
+import io.iotmanager.webhooks.domain.Credentials;
+import io.iotmanager.webhooks.domain.DomainValidationException;
+import io.iotmanager.webhooks.domain.HttpCredentials;
+import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.Provider;
+import io.iotmanager.webhooks.domain.WebhookSecret;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Request and response shapes of A3, mapped to and from domain records. */
+final class IntegrationDtos {
+  private IntegrationDtos() {}
+
+  record IntegrationRequest(String provider, CredentialsRequest credentials, String description) {}
+
+  static final class CredentialsRequest {
+    @JsonProperty("type")
+    String type;
+    @JsonProperty("http")
+    HttpRequest http;
+    final Map<String, String> opaque = new LinkedHashMap<>();
+
+    @JsonAnySetter
+    void other(String name, Object value) {
+      if (value instanceof String s) {
+        opaque.put(name, s);
+      } else if (value instanceof Map<?, ?> map) {
+        map.forEach((k, v) -> {
+          if (v instanceof String s) {
+            opaque.put(name + "." + k, s);
+          }
+        });
+      }
+    }
+  }
+
+  record HttpRequest(String url, String secret) {}
+
+  @JsonInclude(JsonInclude.Include.NON_ABSENT)
+  @JsonPropertyOrder({"id", "provider", "credentials", "description"})
+  record IntegrationResponse(String id, String provider, CredentialsResponse credentials, String description) {}
+
+  /** {@code type} first, then {@code http} (webhooks) or the other providers' fields. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"type", "http"})
+  record CredentialsResponse(String type, HttpResponse http, @JsonIgnore Map<String, Object> other) {
+    @JsonAnyGetter
+    Map<String, Object> otherFields() {
+      return other;
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"url", "secret"})
+  record HttpResponse(String url, String secret) {}
+
+  static Provider provider(String name) {
+    if (name == null || name.isBlank()) {
+      throw new ApplicationException.InvalidInput("provider: cannot be blank");
+    }
+    return Provider.fromWire(name).orElseThrow(() -> new ApplicationException.InvalidInput(
+        "provider: must be one of webhook, iot-hub, iot-core"));
+  }
+
+  static Credentials credentials(CredentialsRequest req) {
+    if (req == null) {
+      throw new ApplicationException.InvalidInput("credentials: cannot be blank");
+    }
+    if (req.type == null || req.type.isBlank()) {
+      throw new ApplicationException.InvalidInput("credentials: type: cannot be blank");
+    }
+    CredentialType type = CredentialType.fromWire(req.type).orElseThrow(() ->
+        new ApplicationException.InvalidInput("credentials: type: must be one of http, sas, aws"));
+    try {
+      if (type == CredentialType.HTTP) {
+        if (req.http == null) {
+          throw new ApplicationException.InvalidInput("credentials: http: cannot be blank");
+        }
+        Optional<WebhookSecret> secret = req.http.secret() == null ? Optional.empty()
+            : Optional.of(secretOf(req.http.secret()));
+        return Credentials.http(new HttpCredentials(HttpCredentials.parseUrl(req.http.url()), secret));
+      }
+      return new Credentials(type, Optional.empty(), req.opaque);
+    } catch (DomainValidationException e) {
+      throw new ApplicationException.InvalidInput("credentials: http: " + e.getMessage());
+    }
+  }
+
+  private static WebhookSecret secretOf(String hex) {
+    try {
+      return WebhookSecret.fromHex(hex);
+    } catch (DomainValidationException e) {
+      throw new DomainValidationException("secret: must be a hexadecimal string");
+    }
+  }
+
+  static IntegrationResponse response(Integration integration) {
+    Credentials c = integration.credentials();
+    HttpResponse http = c.http().map(h -> new HttpResponse(h.url().toString(),
+        h.secret().isPresent() ? WebhookSecret.OMITTED : null)).orElse(null);
+    Map<String, Object> other = new LinkedHashMap<>();
+    c.opaque().forEach((k, v) -> {
+      int dot = k.indexOf('.');
+      if (dot > 0) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> nested = (Map<String, Object>) other.computeIfAbsent(k.substring(0, dot),
+            x -> new LinkedHashMap<String, Object>());
+        nested.put(k.substring(dot + 1), isSecretName(k) ? WebhookSecret.OMITTED : v);
+      } else {
+        other.put(k, isSecretName(k) ? WebhookSecret.OMITTED : v);
+      }
+    });
+    String description = integration.description().isEmpty() ? null : integration.description();
+    return new IntegrationResponse(integration.id().toString(), integration.provider().wireName(),
+        new CredentialsResponse(c.type().wireName(), http, other), description);
+  }
+
+  private static boolean isSecretName(String key) {
+    return Credentials.isSecretField(key);
+  }
+
+  static List<IntegrationResponse> responses(List<Integration> integrations) {
+    return integrations.stream().map(IntegrationDtos::response).toList();
+  }
+}

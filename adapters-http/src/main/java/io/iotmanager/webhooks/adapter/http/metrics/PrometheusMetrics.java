@@ -1,0 +1,98 @@
+package io.iotmanager.webhooks.adapter.http.metrics;
+
+import io.iotmanager.webhooks.adapter.http.web.ApiPaths;
+import io.iotmanager.webhooks.adapter.http.web.Endpoint;
+import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
+import io.iotmanager.webhooks.application.port.out.StoreMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import io.vertx.ext.web.Router;
+import java.util.function.IntSupplier;
+
+/**
+ * Delivery, intake and store metrics in a Prometheus registry, scraped at {@code GET /metrics}: attempts
+ * by outcome, an attempt latency histogram, the engine's backlog, accepted intake events, store commands
+ * by name and documents written.
+ */
+public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, Endpoint {
+  private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+  private final Timer latency;
+  private final Counter accepted;
+  private final Map<String, Counter> storeCommands = new ConcurrentHashMap<>();
+  private final Counter documentWrites;
+  private volatile IntSupplier backlog = () -> 0;
+
+  public PrometheusMetrics() {
+    latency = Timer.builder("webhook_attempt_duration")
+        .description("Time from sending a webhook request to its response or failure")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry);
+    accepted = Counter.builder("webhook_intake_events")
+        .description("Events stored and acknowledged by intake")
+        .register(registry);
+    documentWrites = Counter.builder("webhook_store_document_writes")
+        .description("Documents the store reported inserted, modified, upserted or deleted")
+        .register(registry);
+    Gauge.builder("webhook_pending_backlog", () -> backlog.getAsInt())
+        .description("Events the delivery engine holds in memory: being attempted or waiting for a near retry")
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+  }
+
+  @Override
+  public void attempted(String outcome, long durationMs) {
+    attempts.computeIfAbsent(outcome, o -> Counter.builder("webhook_attempts")
+        .description("Delivery attempts by outcome: delivered, retry, failed, manual")
+        .tag("outcome", o)
+        .register(registry)).increment();
+    latency.record(Duration.ofMillis(durationMs));
+  }
+
+  @Override
+  public void accepted(int events) {
+    accepted.increment(events);
+  }
+
+  @Override
+  public void commandSent(String command) {
+    storeCommands.computeIfAbsent(command, c -> Counter.builder("webhook_store_commands")
+        .description("Commands sent to the store (round trips), by command name")
+        .tag("command", c)
+        .register(registry)).increment();
+  }
+
+  @Override
+  public void documentsWritten(long documents) {
+    documentWrites.increment(documents);
+  }
+
+  /** Where the {@code webhook_pending_backlog} gauge reads from, at each scrape. */
+  public void observeBacklog(IntSupplier source) {
+    this.backlog = source;
+  }
+
+  /** Serves the registry at {@code GET /metrics} (and under the internal API's base path). */
+  @Override
+  public void mount(Router router) {
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", CONTENT_TYPE).end(scrape()));
+    router.get(ApiPaths.INTERNAL + "/metrics").handler(ctx ->
+        ctx.response().putHeader("Content-Type", CONTENT_TYPE).end(scrape()));
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}

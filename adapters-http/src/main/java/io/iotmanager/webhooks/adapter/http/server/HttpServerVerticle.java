@@ -1,0 +1,41 @@
+package io.iotmanager.webhooks.adapter.http.server;
+
+import io.iotmanager.webhooks.adapter.http.web.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binds the HTTP server and serves the router of both APIs. */
+final class HttpServerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServerVerticle.class);
+
+  private final HttpSettings settings;
+  private final List<Endpoint> endpoints;
+  private HttpServer server;
+
+  HttpServerVerticle(HttpSettings settings, List<Endpoint> endpoints) {
+    this.settings = settings;
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  public Future<?> start() {
+    ApiRouter api = new ApiRouter(vertx, settings, endpoints);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setCompressionSupported(false)
+        .setIdleTimeout(120));
+    return server.requestHandler(api.router()).listen().onSuccess(s ->
+        LOG.info("http server listening on {}:{}", settings.host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+}

@@ -1,0 +1,42 @@
+package io.iotmanager.webhooks.adapter.http.web;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Request id (API.md A1) and the structured access-log line written when the response ends. */
+public final class RequestContext {
+  public static final String REQUEST_ID_HEADER = "X-MEN-RequestID";
+  public static final String RESPONSE_ID_HEADER = "X-Men-Requestid";
+  private static final String KEY = "request_id";
+  private static final Logger ACCESS = LoggerFactory.getLogger("access");
+
+  private RequestContext() {}
+
+  public static void begin(RoutingContext ctx) {
+    String given = ctx.request().getHeader(REQUEST_ID_HEADER);
+    String id = given == null || given.isBlank() ? UUID.randomUUID().toString() : given;
+    ctx.put(KEY, id);
+    ctx.response().putHeader(RESPONSE_ID_HEADER, id);
+    long start = System.nanoTime();
+    ctx.addBodyEndHandler(v -> {
+      if (ACCESS.isInfoEnabled()) {
+        ACCESS.info("request_id={} method={} path=\"{}\" status={} duration_ms={} remote={}",
+            id, ctx.request().method(), sanitize(ctx.request().path()), ctx.response().getStatusCode(),
+            (System.nanoTime() - start) / 1_000_000L,
+            ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().hostAddress());
+      }
+    });
+    ctx.next();
+  }
+
+  public static String requestId(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id == null ? "" : id;
+  }
+
+  private static String sanitize(String path) {
+    return path == null ? "" : path.replace('"', '\'').replace('\n', ' ').replace('\r', ' ');
+  }
+}
