@@ -120,7 +120,10 @@ public final class MongoStore {
         .compose(buildInfo -> Schema.ensure(client, Clock.systemUTC().instant(), embedded != null).map(buildInfo))
         .map(buildInfo -> {
           String desc = describe(buildInfo.getString("version", "unknown"), url, settings, secrets, embedded);
-          MongoStore store = new MongoStore(vertx, client, embedded, settings, secrets, desc);
+          return new MongoStore(vertx, client, embedded, settings, secrets, desc);
+        })
+        .compose(store -> embedded == null ? Future.succeededFuture(store) : store.takeOverLeases().map(store))
+        .map(store -> {
           if (embedded != null) {
             store.startSweeper();
           }
@@ -203,6 +206,21 @@ public final class MongoStore {
       embedded.close();
       return null;
     });
+  }
+
+  /**
+   * Embedded store: the previous process (killed, or stopped with attempts in flight) is gone for sure,
+   * since only one process can open the data directory; its leases end now, so its work is claimed by
+   * the first poll instead of after {@code webhooks_lease_seconds}.
+   */
+  private Future<Void> takeOverLeases() {
+    return events.endLeasesOfAGoneProcess(Clock.systemUTC().instant())
+        .onSuccess(taken -> {
+          if (taken > 0) {
+            LOG.info("took over {} events leased by the previous process", taken);
+          }
+        })
+        .mapEmpty();
   }
 
   private void startSweeper() {

@@ -222,6 +222,42 @@ class MongoStoreIT {
   }
 
   @Test
+  void aRestartedEmbeddedStoreHandsOverThePreviousProcessesLeasesAtOnce(Vertx vertx) {
+    Path dataDir = tempDir.resolve("takeover");
+    Instant now = Instant.now();
+    List<EventRecord> held = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      held.add(event("t", now));
+    }
+    MongoStore first = TestStores.open(vertx, MongoStoreSettings.embedded(dataDir));
+    try {
+      // accepted and claimed at birth by the first process, for a minute
+      await(first.events().insertAll(held, "gone-process", now.plusSeconds(60)));
+      assertEquals(List.of(), await(first.events().claimDue("other", Instant.now(), Instant.now().plusSeconds(60), 10)),
+          "leased: nobody else may claim them");
+    } finally {
+      await(first.close());
+    }
+
+    MongoStore second = TestStores.open(vertx, MongoStoreSettings.embedded(dataDir));
+    long started = System.nanoTime(); // ready
+    try {
+      Set<UUID> claimed = new HashSet<>();
+      List<EventRecord> batch;
+      do {
+        batch = await(second.events().claimDue("new-process", Instant.now(), Instant.now().plusSeconds(60), 500));
+        batch.forEach(r -> claimed.add(r.event().id()));
+      } while (!batch.isEmpty());
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertEquals(held.stream().map(r -> r.event().id()).collect(Collectors.toSet()), claimed);
+      // not after the 60 s lease: all claimable within 10 s of being ready
+      assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
+    } finally {
+      await(second.close());
+    }
+  }
+
+  @Test
   void aFullDiskGivesStoreUnavailableToIntakeAndHealthNamingTheReasonThenRecoversOnItsOwn(Vertx vertx) {
     FullDiskFilePath.register();
     EmbeddedMongoServer server = EmbeddedMongoServer.start(tempDir.resolve("full"), FullDiskFilePath.PREFIX);

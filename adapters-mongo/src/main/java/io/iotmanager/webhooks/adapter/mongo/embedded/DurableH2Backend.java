@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.mongo.embedded;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
@@ -115,7 +116,7 @@ final class DurableH2Backend extends H2Backend {
      *         another process holds its lock (error code {@code DataUtils.ERROR_FILE_LOCKED})
      */
     static DurableH2Backend open(Path file, String h2Name) {
-        StoreFileCheck.verify(file, h2Name, (readOnly, name) -> readOnly.openMap(name));
+        StoreFileCheck.verify(file, h2Name);
         CommitMarker marker;
         try {
             marker = CommitMarker.open(file);
@@ -142,6 +143,8 @@ final class DurableH2Backend extends H2Backend {
             // commit); versionsToKeep stays at H2's default of 5, which keeps the last few versions' chunks
             // intact for crash recovery (0 for both is known to corrupt: nitrite-java#1303)
             store.setRetentionTime(0);
+            // documents as BSON: record the format in a new file, convert one written before it
+            DocumentFormat.prepare(store);
             backend = new DurableH2Backend(store, Clock.systemUTC(), marker);
             // re-opening the existing databases may have touched the store
             backend.commitAndForce();
@@ -180,6 +183,12 @@ final class DurableH2Backend extends H2Backend {
      */
     Optional<Throwable> writeFailure() {
         return Optional.ofNullable(writeFailure);
+    }
+
+    /** Databases whose collections keep their documents as BSON. Runs inside the super constructor too. */
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return BsonH2Database.open(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override

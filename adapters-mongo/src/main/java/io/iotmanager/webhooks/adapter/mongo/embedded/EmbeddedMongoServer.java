@@ -31,7 +31,10 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     /** The single file holding all databases, inside the data directory. */
     public static final String FILE_NAME = "iot-webhooks.mv.db";
-    /** Pinned in the parent pom; documents are stored Java-serialized, so the version must not drift. */
+    /**
+     * Pinned in the parent pom: documents are stored as BSON ({@link BsonDocumentType}) through its
+     * encoder and decoder, and index maps still hold its key objects Java-serialized.
+     */
     static final String MONGO_JAVA_SERVER_VERSION = "1.47.0";
     private static final String LOOPBACK = "127.0.0.1";
 

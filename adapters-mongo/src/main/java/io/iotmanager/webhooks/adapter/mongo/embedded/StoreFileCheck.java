@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -29,11 +28,10 @@ final class StoreFileCheck {
     /**
      * @param file      the store file
      * @param h2Name    the name H2 opens it by (the path, possibly behind a file-system prefix)
-     * @param openMap   opens a map of the read-only store with the data types the backend uses
      * @throws StoreFileException if the file exists and cannot be trusted
      * @throws MVStoreException   with {@link DataUtils#ERROR_FILE_LOCKED} if another process holds it
      */
-    static void verify(Path file, String h2Name, BiFunction<MVStore, String, MVMap<?, ?>> openMap) {
+    static void verify(Path file, String h2Name) {
         long size;
         try {
             size = Files.size(file);
@@ -65,17 +63,23 @@ final class StoreFileCheck {
                         + " in " + CommitMarker.pathFor(file) + "; if you restored an older copy of the file on"
                         + " purpose, delete that record too)", null);
             }
-            readEverything(file, size, store, openMap);
+            readEverything(file, size, store);
         } finally {
             store.closeImmediately();
         }
     }
 
-    private static void readEverything(Path file, long size, MVStore store,
-            BiFunction<MVStore, String, MVMap<?, ?>> openMap) {
+    private static void readEverything(Path file, long size, MVStore store) {
+        String format;
+        try {
+            format = DocumentFormat.recorded(store);
+        } catch (RuntimeException e) {
+            throw new StoreFileException(file, "(" + size + " bytes) is damaged: its format record cannot be read ("
+                    + e + ")", e);
+        }
         for (String name : store.getMapNames()) {
             try {
-                MVMap<?, ?> map = openMap.apply(store, name);
+                MVMap<?, ?> map = DocumentFormat.open(store, format, name);
                 long entries = 0;
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
                     entry.getValue();
