@@ -77,7 +77,7 @@ final class Service {
   static MongoStoreSettings storeSettings(ServiceConfig config) {
     return new MongoStoreSettings(config.mongoUrl(), config.mongoDbName(), config.dataDir(),
         config.eventExpTimeoutSeconds(), nonBlank(config.aesEncryptionKey()),
-        nonBlank(config.aesEncryptionFallbackKey()), Duration.ofSeconds(2));
+        nonBlank(config.aesEncryptionFallbackKey()), Duration.ofSeconds(2), config.maxIntegrationsPerTenant());
   }
 
   static Future<Service> start(Vertx vertx, ServiceConfig config) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Key rotation end to end on the fat jar and the embedded store (API.md A7, issue 3): secrets written
  * under K1, {@code re-encrypt --to-key K2} reports what it rewrote, the service under K2 alone reads
- * and signs with them, under K1 alone it cannot decrypt them. No output ever shows a secret or a key.
+ * and signs with them, under K1 (with another fallback key) it cannot decrypt them. No output ever shows a secret or a key.
  */
 class ReEncryptIT {
   static final Duration START = Duration.ofSeconds(60);
@@ -115,9 +115,13 @@ class ReEncryptIT {
         stop(jar);
       }
 
-      try (JarProcess jar = JarProcess.start(env(k1), List.of(), dir).awaitAlive(START)) {
+      // as the Go service: with a fallback key, bytes that neither key decrypts are an error (without one,
+      // they would be taken as a plain secret, which is how unencrypted data stays readable)
+      Map<String, String> k1AndAnother = env(k1);
+      k1AndAnother.put("IOT_MANAGER_AES_ENCRYPTION_FALLBACK_KEY", SecretsAtRestIT.newAesKey());
+      try (JarProcess jar = JarProcess.start(k1AndAnother, List.of(), dir).awaitAlive(START)) {
         HttpResponse<String> got = send(jar, "GET", location, token, null);
-        assertNotEquals(200, got.statusCode(), "K1 alone cannot read a secret now under K2: " + got.body());
+        assertNotEquals(200, got.statusCode(), "K1 cannot read a secret now under K2: " + got.body());
         assertTrue(got.statusCode() >= 500, got.statusCode() + " " + got.body());
         assertTrue(got.body().contains("cannot be decrypted"), got.body());
         String output = stop(jar);

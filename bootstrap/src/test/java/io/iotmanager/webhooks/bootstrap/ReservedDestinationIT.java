@@ -54,7 +54,8 @@ class ReservedDestinationIT {
       "http://224.0.0.1/", "http://255.255.255.255/", "http://240.0.0.1/",
       "http://[::1]/", "http://[::]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:10.0.0.1]/",
       "http://[::ffff:169.254.169.254]/", "http://[fe80::1]/", "http://[fd00::1]/", "http://[ff02::1]/",
-      "http://[64:ff9b::a00:1]/", "http://[::127.0.0.1]/", "http://user:pw@127.0.0.1/"})
+      "http://[64:ff9b::a00:1]/", "http://[::127.0.0.1]/", "http://[2002:7f00:1::]/",
+      "http://[2001:0:4136:e378:8000:63bf:5601:5601]/"})
   void aReservedDestinationIsRefusedAtSaveTimeAndAcceptedWithSkipVerify(String url) throws Exception {
     String token = TestService.userToken(tenant());
     String message = assertErrorStartingWith(checking.call("POST", INTEGRATIONS, token, webhook(url)), 400, RESERVED);

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Secrets at rest (API.md A3, A7) through the whole service: with {@code aes_encryption_key} the stored
- * document holds an AES blob, never the secret; the webhook is still signed with the secret; and no log
+ * Secrets at rest (API.md A3, A7, A9) through the whole service: with {@code aes_encryption_key} the stored
+ * document holds an AES blob ({@code {algorithm, data}}, as the Go service stores it), never the secret; the webhook is still signed with the secret; and no log
  * line carries it. The raw document is read with a MongoDB client of its own, on either store.
  */
 class SecretsAtRestIT {
@@ -114,7 +114,11 @@ class SecretsAtRestIT {
       MongoClient client = MongoClient.create(vertx, new JsonObject().put("connection_string", url)
           .put("db_name", service.config.mongoDbName()));
       try {
-        return client.findOne("integrations", new JsonObject().put("_id", id), null).await(30, TimeUnit.SECONDS);
+        UUID uuid = UUID.fromString(id);
+        byte[] binary = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+            .putLong(uuid.getLeastSignificantBits()).array();
+        JsonObject bin4 = new JsonObject().put("$binary", binary).put("$type", 4); // as the Go service stores ids
+        return client.findOne("integrations", new JsonObject().put("_id", bin4), null).await(30, TimeUnit.SECONDS);
       } finally {
         client.close().await(30, TimeUnit.SECONDS);
       }
@@ -153,7 +157,8 @@ class SecretsAtRestIT {
         assertNoSecret(document.encode(), secretHex, "the stored document");
         JsonObject stored = assertInstanceOf(JsonObject.class,
             document.getJsonObject("credentials").getJsonObject("http").getValue("secret"), document.encode());
-        byte[] blob = Base64.getDecoder().decode(stored.getString("enc"));
+        assertEquals("AES_256_CFB_HMAC_SHA512", stored.getString("algorithm"), stored.encode());
+        byte[] blob = (byte[]) stored.getJsonObject("data").getValue("$binary");
         assertEquals(0x01, blob[0], "format version");
         assertEquals(1 + 16 + 20 + 64, blob.length, "0x01 || IV(16) || ciphertext || HMAC-SHA512");
         assertNoSecret(HexFormat.of().formatHex(blob), secretHex, "the blob");
@@ -216,14 +221,16 @@ class SecretsAtRestIT {
   }
 
   @Test
-  void withoutAKeyTheSecretIsStoredAsHexButStillNeverReturnedNorLogged() throws Exception {
+  void withoutAKeyTheSecretIsStoredAsItsBytesButStillNeverReturnedNorLogged() throws Exception {
     String secretHex = newSecretHex();
     String token = TestService.userToken("t-" + UUID.randomUUID());
     try (TestService service = TestService.start()) {
       String id = ManagementApiIT.create(service, token,
           ManagementApiIT.webhook("https://example.com/plain", secretHex, ""));
-      assertEquals(secretHex, rawIntegration(service, id).getJsonObject("credentials").getJsonObject("http")
-          .getString("secret"), "the plaintext form of A7 without a key");
+      JsonObject stored = rawIntegration(service, id).getJsonObject("credentials").getJsonObject("http")
+          .getJsonObject("secret");
+      assertEquals(secretHex, HexFormat.of().formatHex((byte[]) stored.getJsonObject("data").getValue("$binary")),
+          "the plain form of A9 without a key: the secret's bytes");
       HttpResponse<String> got = service.call("GET", INTEGRATIONS + "/" + id, token, null);
       assertNoSecret(got.body(), secretHex, "the GET");
       assertNoSecret(service.call("GET", INTEGRATIONS, token, null).body(), secretHex, "the list");

@@ -24,9 +24,10 @@ public record HttpCredentials(URI url, Optional<WebhookSecret> secret) {
   }
 
   /**
-   * Parses and checks a URL as typed by a user.
+   * Parses a stored URL, as lenient as the constructor: it may predate the rules of {@link WebhookUrl}.
+   * A URL a user sends goes through {@link WebhookUrl#parseNew} instead.
    *
-   * @throws DomainValidationException when it is blank, does not parse, or is not http(s) with a host
+   * @throws DomainValidationException when it is blank or does not parse
    */
   public static URI parseUrl(String text) {
     if (text == null || text.isBlank()) {
@@ -41,5 +42,17 @@ public record HttpCredentials(URI url, Optional<WebhookSecret> secret) {
 
   public String host() {
     return url.getHost();
+  }
+
+  /** The URL as it may be shown or logged: a password in it is masked ({@link WebhookUrl#masked}). */
+  public String shownUrl() {
+    return WebhookUrl.masked(url);
+  }
+
+  /** Masks a password of the URL and omits the secret, so neither leaks through logs. */
+  @Override
+  public String toString() {
+    return "HttpCredentials[url=" + shownUrl() + ", secret=" + secret.map(s -> WebhookSecret.OMITTED).orElse("none")
+        + "]";
   }
 }

@@ -10,7 +10,10 @@ import java.util.Optional;
  * Addresses a webhook must never be sent to (API.md A6, server-side request forgery): loopback,
  * unspecified, private, link-local, multicast, broadcast, CGNAT, {@code 0/8}, {@code 198.18/15},
  * {@code 240/4}, NAT64, and the IPv4-mapped ({@code ::ffff:a.b.c.d}) and IPv4-compatible
- * ({@code ::a.b.c.d}) forms of the IPv4 ranges. Pure: no DNS, callers pass resolved addresses.
+ * ({@code ::a.b.c.d}) forms of the IPv4 ranges, and the tunnel addresses that embed a reserved IPv4
+ * address: 6to4 ({@code 2002:AABB:CCDD::/48} embeds {@code AA.BB.CC.DD}) and Teredo ({@code 2001::/32},
+ * whose last 32 bits are the client's IPv4 address XOR {@code 0xffffffff}). Pure: no DNS, callers pass
+ * resolved addresses.
  */
 public final class ReservedAddresses {
   private static final List<Block> IPV4 = List.of(
@@ -37,6 +40,8 @@ public final class ReservedAddresses {
 
   private static final Block IPV4_MAPPED = Block.v6("00000000000000000000ffff", 96);
   private static final Block IPV4_COMPATIBLE = Block.v6("", 96);
+  private static final Block SIX_TO_FOUR = Block.v6("2002", 16);
+  private static final Block TEREDO = Block.v6("20010000", 32);
 
   private ReservedAddresses() {}
 
@@ -68,6 +73,13 @@ public final class ReservedAddresses {
     if (IPV4_MAPPED.contains(address) || IPV4_COMPATIBLE.contains(address)) {
       byte[] embedded = {address[12], address[13], address[14], address[15]};
       return isReserved(embedded);
+    }
+    if (SIX_TO_FOUR.contains(address)) {
+      return isReserved(new byte[] {address[2], address[3], address[4], address[5]});
+    }
+    if (TEREDO.contains(address)) {
+      byte[] client = {(byte) ~address[12], (byte) ~address[13], (byte) ~address[14], (byte) ~address[15]};
+      return isReserved(client);
     }
     return false;
   }

@@ -21,82 +21,96 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Maps {@link EventRecord} to and from its document in {@value #COLLECTION}: the event, its exact
- * webhook body and one delivery status per target integration, all in one document so that intake is a
- * single write and each delivery update is a single-document atomic update.
+ * Maps {@link EventRecord} to and from its document in {@value #COLLECTION}, the Go iot-manager's events
+ * log (API.md A9), with this service's delivery state as extra fields beside the Go ones: the event, its
+ * exact webhook body and one delivery status per target integration, all in one document so that intake is
+ * a single write and each delivery update is a single-document atomic update.
  * <pre>{@code
- * {_id: "<event uuid>", tenant_id, type: "device-provisioned", device_id,
- *  time: <Date, ms>, time_text: "<exact RFC 3339 text>", body: "<exact webhook body>",
- *  expire_at: <Date = time + event_exp_timeout>,
- *  deliveries: [{integration_id, state: "pending"|"delivered"|"failed", attempts: 0,
- *                status_code?, error?, next_attempt_at?: <Date>}],
- *  integration_ids: ["<uuid>", …],
+ * {_id: BinData(4, <event uuid>), type: "device-provisioned", tenant_id,
+ *  data: {id, status?, auth_sets?, created_ts?: <Date>},          // as the Go service stores it
+ *  event_ts: <Date, ms>, expire_ts: <Date = event_ts + event_exp_timeout>,
+ *  status: [{integration_id: BinData(4), success: bool, err?: "<text>", status?: <http code>,   // Go's
+ *            state: "pending"|"delivered"|"failed", attempts: <int>, next_attempt_at?: <Date>}],  // ours
+ *  time_text: "<exact RFC 3339 text>", body: "<exact webhook body>",
  *  due_at?: <Date: the earliest next_attempt_at of a pending delivery; absent when none is pending>,
  *  lease_owner: "<instance>", lease_until: <Date>, claim?: "<token of the last claim>",
- *  attempt_log: [{integration_id, attempt, time: <Date>, status_code?, error?, duration_ms, trigger}]}
+ *  attempt_log: [{integration_id: "<uuid>", attempt, time: <Date>, status_code?, error?, duration_ms, trigger}]}
  * }</pre>
- * {@code time} (a BSON date, milliseconds) orders and ages events; {@code time_text} keeps the
- * nanoseconds that the body carries, and is what {@link Event#time()} is read from.
+ * {@code event_ts} (milliseconds) orders and ages events; {@code time_text} keeps the nanoseconds that the
+ * body carries, and is what {@link Event#time()} is read from. {@code status[]} always holds the outcome
+ * of the latest attempt in the Go service's fields, so the Go service shows it after a swap back. (The
+ * attempt records, ours alone, keep the integration id as text: they are appended by a bulk update,
+ * whose documents the client passes as extended JSON.)
+ *
+ * <p>Events the Go service wrote have only its fields: their body is rebuilt from {@code data} and
+ * {@code event_ts} as the Go service sends it, and each status reads as {@code delivered} or
+ * {@code failed} after one attempt. They have no {@code due_at}, so they are never delivered again.
  */
 final class EventDocuments {
-  static final String COLLECTION = "events";
+  static final String COLLECTION = "log";
   static final String ID = "_id";
   static final String TENANT_ID = "tenant_id";
   static final String TYPE = "type";
-  static final String DEVICE_ID = "device_id";
-  static final String TIME = "time";
+  static final String DATA = "data";
+  static final String EVENT_TS = "event_ts";
+  static final String EXPIRE_TS = "expire_ts";
+  static final String STATUS = "status";
   static final String TIME_TEXT = "time_text";
   static final String BODY = "body";
-  static final String EXPIRE_AT = "expire_at";
-  static final String DELIVERIES = "deliveries";
-  static final String INTEGRATION_IDS = "integration_ids";
   static final String DUE_AT = "due_at";
   static final String LEASE_OWNER = "lease_owner";
   static final String LEASE_UNTIL = "lease_until";
   static final String CLAIM = "claim";
   static final String ATTEMPT_LOG = "attempt_log";
 
+  // a delivery status, in status[]: the Go service's fields, then ours
   static final String INTEGRATION_ID = "integration_id";
+  static final String SUCCESS = "success";
+  static final String ERR = "err";
+  static final String STATUS_CODE_GO = "status";
   static final String STATE = "state";
   static final String ATTEMPTS = "attempts";
+  static final String NEXT_ATTEMPT_AT = "next_attempt_at";
+  /** Path of the integration ids of the statuses, for the events-log filter. */
+  static final String STATUS_INTEGRATION_ID = STATUS + "." + INTEGRATION_ID;
+
+  // an attempt record, in attempt_log
+  static final String TIME = "time";
   static final String STATUS_CODE = "status_code";
   static final String ERROR = "error";
-  static final String NEXT_ATTEMPT_AT = "next_attempt_at";
 
   private EventDocuments() {}
 
   static JsonObject toDocument(EventRecord record, Duration ttl, String leaseOwner, Instant leaseUntil) {
     Event event = record.event();
-    JsonArray deliveries = new JsonArray();
-    JsonArray integrationIds = new JsonArray();
+    JsonArray statuses = new JsonArray();
     for (DeliveryStatus delivery : record.deliveries()) {
-      deliveries.add(deliveryDocument(delivery));
-      integrationIds.add(delivery.integrationId().toString());
+      statuses.add(deliveryDocument(delivery));
     }
     JsonObject document = new JsonObject()
-        .put(ID, event.id().toString())
-        .put(TENANT_ID, event.tenantId())
+        .put(ID, DocumentValues.uuid(event.id()))
         .put(TYPE, event.type().wireName())
-        .put(DEVICE_ID, event.deviceId())
-        .put(TIME, DocumentValues.date(event.time()))
+        .put(TENANT_ID, event.tenantId())
+        .put(DATA, EventData.toStored(event))
+        .put(EVENT_TS, DocumentValues.date(event.time()))
+        .put(EXPIRE_TS, DocumentValues.date(event.time().plus(ttl)))
+        .put(STATUS, statuses)
         .put(TIME_TEXT, EventTime.format(event.time()))
-        .put(BODY, event.body())
-        .put(EXPIRE_AT, DocumentValues.date(event.time().plus(ttl)))
-        .put(DELIVERIES, deliveries)
-        .put(INTEGRATION_IDS, integrationIds);
+        .put(BODY, event.body());
     dueAt(record.deliveries()).ifPresent(due -> document.put(DUE_AT, DocumentValues.date(due)));
     return document
         .put(LEASE_OWNER, leaseOwner)
         .put(LEASE_UNTIL, DocumentValues.date(leaseUntil));
   }
 
+  /** A delivery status as stored in {@code status[]}: the Go service's fields and ours. */
   static JsonObject deliveryDocument(DeliveryStatus delivery) {
     JsonObject document = new JsonObject()
-        .put(INTEGRATION_ID, delivery.integrationId().toString())
-        .put(STATE, delivery.state().wireName())
-        .put(ATTEMPTS, delivery.attempts());
-    delivery.statusCode().ifPresent(code -> document.put(STATUS_CODE, code));
-    delivery.error().ifPresent(error -> document.put(ERROR, error));
+        .put(INTEGRATION_ID, DocumentValues.uuid(delivery.integrationId()))
+        .put(SUCCESS, delivery.success());
+    delivery.error().ifPresent(error -> document.put(ERR, error));
+    delivery.statusCode().ifPresent(code -> document.put(STATUS_CODE_GO, code));
+    document.put(STATE, delivery.state().wireName()).put(ATTEMPTS, delivery.attempts());
     delivery.nextAttemptAt().ifPresent(next -> document.put(NEXT_ATTEMPT_AT, DocumentValues.date(next)));
     return document;
   }
@@ -110,7 +124,7 @@ final class EventDocuments {
   }
 
   /**
-   * Reads a stored event.
+   * Reads a stored event, written by this service or by the Go service.
    *
    * @throws StoredDocumentException when the document does not map to a valid event
    */
@@ -123,10 +137,13 @@ final class EventDocuments {
       Optional<String> timeText = DocumentValues.optionalString(document, TIME_TEXT);
       Instant time = timeText.isPresent()
           ? EventTime.parse(timeText.get())
-          : DocumentValues.requiredInstant(document, TIME);
+          : DocumentValues.requiredInstant(document, EVENT_TS);
+      JsonObject data = document.getValue(DATA) instanceof JsonObject d ? d : new JsonObject();
+      String body = DocumentValues.optionalString(document, BODY)
+          .orElseGet(() -> EventData.goBody(id, type, data, time));
       Event event = new Event(id, DocumentValues.requiredString(document, TENANT_ID), type,
-          DocumentValues.requiredString(document, DEVICE_ID), time, DocumentValues.requiredString(document, BODY));
-      JsonArray stored = document.getJsonArray(DELIVERIES, new JsonArray());
+          EventData.deviceId(data), time, body);
+      JsonArray stored = document.getValue(STATUS) instanceof JsonArray array ? array : new JsonArray();
       List<DeliveryStatus> deliveries = new ArrayList<>(stored.size());
       for (int i = 0; i < stored.size(); i++) {
         deliveries.add(deliveryFrom(stored.getJsonObject(i)));
@@ -138,7 +155,8 @@ final class EventDocuments {
   }
 
   /**
-   * The update of one delivery outcome: {@code $set} of each changed delivery by position (absent
+   * The update of one delivery outcome: {@code $set} of each changed status by position, the Go
+   * service's fields ({@code success}, {@code err}, {@code status}) with ours (absent
    * optional fields {@code $unset}), {@code $push} of the attempt records, and the due time and lease
    * set or cleared. A released lease leaves the event claimable once due.
    */
@@ -146,18 +164,19 @@ final class EventDocuments {
     JsonObject set = new JsonObject();
     JsonObject unset = new JsonObject();
     outcome.changed().forEach((index, status) -> {
-      String prefix = DELIVERIES + "." + index + ".";
+      String prefix = STATUS + "." + index + ".";
+      set.put(prefix + SUCCESS, status.success());
       set.put(prefix + STATE, status.state().wireName());
       set.put(prefix + ATTEMPTS, status.attempts());
       if (status.statusCode().isPresent()) {
-        set.put(prefix + STATUS_CODE, status.statusCode().get());
+        set.put(prefix + STATUS_CODE_GO, status.statusCode().get());
       } else {
-        unset.put(prefix + STATUS_CODE, "");
+        unset.put(prefix + STATUS_CODE_GO, "");
       }
       if (status.error().isPresent()) {
-        set.put(prefix + ERROR, status.error().get());
+        set.put(prefix + ERR, status.error().get());
       } else {
-        unset.put(prefix + ERROR, "");
+        unset.put(prefix + ERR, "");
       }
       if (status.nextAttemptAt().isPresent() && status.state() == DeliveryState.PENDING) {
         set.put(prefix + NEXT_ATTEMPT_AT, DocumentValues.date(status.nextAttemptAt().get()));
@@ -216,13 +235,23 @@ final class EventDocuments {
     return attempts;
   }
 
+  /**
+   * A status of {@code status[]}: ours carry their state; one the Go service wrote is delivered or failed
+   * after its one attempt. The previous version of this service named the code {@code status_code} and
+   * the error {@code error}: both are read.
+   */
   static DeliveryStatus deliveryFrom(JsonObject document) {
-    return new DeliveryStatus(
-        DocumentValues.requiredUuid(document, INTEGRATION_ID),
-        DeliveryState.fromWire(DocumentValues.requiredString(document, STATE)),
-        DocumentValues.optionalInt(document, ATTEMPTS).orElse(0),
-        DocumentValues.optionalInt(document, STATUS_CODE),
-        DocumentValues.optionalString(document, ERROR),
+    Optional<Integer> code = document.getValue(STATUS_CODE_GO) != null
+        ? DocumentValues.optionalInt(document, STATUS_CODE_GO)
+        : DocumentValues.optionalInt(document, STATUS_CODE);
+    Optional<String> error = document.getValue(ERR) != null
+        ? DocumentValues.optionalString(document, ERR)
+        : DocumentValues.optionalString(document, ERROR);
+    Optional<String> state = DocumentValues.optionalString(document, STATE);
+    DeliveryState parsed = state.map(DeliveryState::fromWire)
+        .orElse(Boolean.TRUE.equals(document.getValue(SUCCESS)) ? DeliveryState.DELIVERED : DeliveryState.FAILED);
+    int attempts = DocumentValues.optionalInt(document, ATTEMPTS).orElse(state.isPresent() ? 0 : 1);
+    return new DeliveryStatus(DocumentValues.requiredUuid(document, INTEGRATION_ID), parsed, attempts, code, error,
         DocumentValues.optionalInstant(document, NEXT_ATTEMPT_AT));
   }
 }

@@ -8,7 +8,6 @@ import io.iotmanager.webhooks.domain.Integration;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,17 +15,22 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Maps {@link Integration} to and from its document in {@value #COLLECTION}:
+ * Maps {@link Integration} to and from its document in {@value #COLLECTION}, exactly as Mender's Go
+ * iot-manager stores it (API.md A9), so that either service reads what the other wrote:
  * <pre>{@code
- * {_id: "<uuid>", tenant_id: "<tenant>", provider: "webhook",
- *  credentials: {type: "http", http: {url: "https://…", secret: "<hex>" | {enc: "<base64>"}}},
- *  description: "…", created_at: <Date>}
+ * {_id: BinData(4, <uuid>), tenant_id: "<tenant>", provider: "webhook",
+ *  credentials: {type: "http", http: {url: "https://…", secret?: {algorithm: "AES_256_CFB_HMAC_SHA512", data: BinData}}},
+ *  description?: "…"}
  * }</pre>
- * Other providers keep their opaque credential fields under {@code credentials}, a dotted name as a
- * nested document, e.g. {@code credentials: {type: "sas", connection_string: …}} or
- * {@code credentials: {type: "aws", aws: {access_key_id: "…", secret_access_key: …}}}; the fields that
- * {@link Credentials#isSecretField} names are stored like the webhook secret (encrypted under the key,
- * else as text). {@code secret} is absent when there is none.
+ * ({@link SecretStorage} writes and reads the secret.) Other providers keep their opaque credential fields
+ * under {@code credentials}, a dotted name as a nested document, e.g. {@code credentials: {type: "sas",
+ * connection_string: {algorithm, data}}} or {@code credentials: {type: "aws", aws: {access_key_id: "…",
+ * secret_access_key: {algorithm, data}}}}; the fields that {@link Credentials#isSecretField} names are
+ * stored like the webhook secret, the others as text. The Go service stores the AWS policy document as
+ * {@code device_policy_arn}: that name is kept in the document. A description is absent when empty.
+ *
+ * <p>Reading never fails on another provider's secret field: one that no configured key decrypts reads
+ * as {@code <omitted>} (it is never shown, sent or used), so such a tenant's listing and intake work.
  */
 final class IntegrationDocuments {
   static final String COLLECTION = "integrations";
@@ -39,27 +43,32 @@ final class IntegrationDocuments {
   static final String URL = "url";
   static final String SECRET = "secret";
   static final String DESCRIPTION = "description";
-  static final String CREATED_AT = "created_at";
   /** Dotted path of the stored secret, for queries and conditional updates. */
   static final String SECRET_PATH = CREDENTIALS + "." + HTTP + "." + SECRET;
+  /** The policy document's name in the API, and the Go service's name for it in the document. */
+  private static final String POLICY_API_NAME = "device_policy_document";
+  private static final String POLICY_STORED_NAME = "device_policy_arn";
 
   private IntegrationDocuments() {}
 
-  static JsonObject toDocument(Integration integration, Instant createdAt, SecretStorage keys) {
-    return new JsonObject()
-        .put(ID, integration.id().toString())
+  static JsonObject toDocument(Integration integration, SecretStorage keys) {
+    JsonObject document = new JsonObject()
+        .put(ID, DocumentValues.uuid(integration.id()))
         .put(TENANT_ID, integration.tenantId())
         .put(PROVIDER, integration.provider().wireName())
-        .put(CREDENTIALS, credentials(integration.credentials(), keys))
-        .put(DESCRIPTION, integration.description())
-        .put(CREATED_AT, DocumentValues.date(createdAt));
+        .put(CREDENTIALS, credentials(integration.credentials(), keys));
+    if (!integration.description().isEmpty()) {
+      document.put(DESCRIPTION, integration.description());
+    }
+    return document;
   }
 
   static JsonObject credentials(Credentials credentials, SecretStorage keys) {
     JsonObject document = new JsonObject();
     // opaque fields first: the two structural fields below must win over a clashing name
-    new TreeMap<>(credentials.opaque()).forEach((name, value) -> {
-      Object stored = Credentials.isSecretField(name) ? keys.encodeText(value) : value;
+    new TreeMap<>(credentials.opaque()).forEach((apiName, value) -> {
+      Object stored = Credentials.isSecretField(apiName) ? keys.encodeText(value) : value;
+      String name = storedName(apiName);
       int dot = name.indexOf('.');
       if (dot > 0 && dot < name.length() - 1) {
         Object group = document.getValue(name.substring(0, dot));
@@ -75,10 +84,23 @@ final class IntegrationDocuments {
     document.put(TYPE, credentials.type().wireName());
     credentials.http().ifPresent(http -> {
       JsonObject httpDocument = new JsonObject().put(URL, http.url().toString());
-      http.secret().ifPresent(secret -> httpDocument.put(SECRET, keys.encode(secret)));
+      http.secret().ifPresent(secret -> httpDocument.put(SECRET, keys.encode(secret.bytes())));
       document.put(HTTP, httpDocument);
     });
     return document;
+  }
+
+  private static String storedName(String apiName) {
+    return renameLeaf(apiName, POLICY_API_NAME, POLICY_STORED_NAME);
+  }
+
+  private static String apiName(String storedName) {
+    return renameLeaf(storedName, POLICY_STORED_NAME, POLICY_API_NAME);
+  }
+
+  private static String renameLeaf(String name, String from, String to) {
+    int dot = name.lastIndexOf('.');
+    return name.substring(dot + 1).equals(from) ? name.substring(0, dot + 1) + to : name;
   }
 
   /**
@@ -111,8 +133,8 @@ final class IntegrationDocuments {
         .orElseThrow(() -> new StoredDocumentException("unknown credentials type " + typeName));
     Optional<HttpCredentials> http = Optional.ofNullable(document.getJsonObject(HTTP)).map(h -> {
       String url = DocumentValues.requiredString(h, URL);
-      Optional<WebhookSecret> secret = h.containsKey(SECRET)
-          ? Optional.of(keys.decode(h.getValue(SECRET)))
+      Optional<WebhookSecret> secret = h.getValue(SECRET) != null
+          ? Optional.of(WebhookSecret.ofBytes(keys.decode(h.getValue(SECRET))))
           : Optional.empty();
       return new HttpCredentials(HttpCredentials.parseUrl(url), secret);
     });
@@ -121,28 +143,24 @@ final class IntegrationDocuments {
       if (!field.getKey().equals(TYPE) && !field.getKey().equals(HTTP) && field.getValue() != null) {
         String name = field.getKey();
         Object value = field.getValue();
-        if (value instanceof JsonObject group && !isStoredSecret(name, value)) {
+        if (value instanceof JsonObject group && !SecretStorage.isStoredSecret(value)) {
           for (Map.Entry<String, Object> inner : group) {
             if (inner.getValue() != null) {
-              opaque.put(name + "." + inner.getKey(), opaqueValue(name + "." + inner.getKey(), inner.getValue(), keys));
+              String innerName = apiName(name + "." + inner.getKey());
+              opaque.put(innerName, opaqueValue(innerName, inner.getValue(), keys));
             }
           }
         } else {
-          opaque.put(name, opaqueValue(name, value, keys));
+          opaque.put(apiName(name), opaqueValue(apiName(name), value, keys));
         }
       }
     }
     return new Credentials(type, http, opaque);
   }
 
-  /** True when {@code value} is the stored form of a secret field (not a group of nested fields). */
-  static boolean isStoredSecret(String name, Object value) {
-    return Credentials.isSecretField(name) && SecretCodec.encryptedBlob(value).isPresent();
-  }
-
   private static String opaqueValue(String name, Object value, SecretStorage keys) {
-    if (Credentials.isSecretField(name)) {
-      return keys.decodeText(value);
+    if (Credentials.isSecretField(name) || SecretStorage.isStoredSecret(value)) {
+      return keys.tryDecodeText(value).orElse(WebhookSecret.OMITTED);
     }
     return value instanceof String text ? text : String.valueOf(value);
   }
@@ -161,14 +179,15 @@ final class IntegrationDocuments {
       if (name.equals(TYPE) || name.equals(HTTP) || field.getValue() == null || name.contains(".")) {
         continue; // a legacy flat dotted name cannot be addressed by an update path
       }
-      if (field.getValue() instanceof JsonObject group && !isStoredSecret(name, group)) {
+      if (field.getValue() instanceof JsonObject group && !SecretStorage.isStoredSecret(group)) {
         for (Map.Entry<String, Object> inner : group) {
           if (inner.getValue() != null && !inner.getKey().contains(".")
-              && Credentials.isSecretField(name + "." + inner.getKey())) {
+              && (Credentials.isSecretField(name + "." + inner.getKey())
+                  || SecretStorage.isStoredSecret(inner.getValue()))) {
             secrets.put(name + "." + inner.getKey(), inner.getValue());
           }
         }
-      } else if (Credentials.isSecretField(name)) {
+      } else if (Credentials.isSecretField(name) || SecretStorage.isStoredSecret(field.getValue())) {
         secrets.put(name, field.getValue());
       }
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** {@link EventRepository} over the {@value EventDocuments#COLLECTION} collection. */
 final class MongoEventRepository implements EventRepository {
   /** Newest first; {@code _id} breaks ties between events of the same millisecond, so pages are stable. */
-  static final JsonObject NEWEST_FIRST = new JsonObject().put(EventDocuments.TIME, -1).put(EventDocuments.ID, -1);
+  static final JsonObject NEWEST_FIRST = new JsonObject().put(EventDocuments.EVENT_TS, -1).put(EventDocuments.ID, -1);
 
   private final MongoClient client;
   private final Duration ttl;
@@ -76,7 +76,7 @@ final class MongoEventRepository implements EventRepository {
       return Future.succeededFuture(List.of());
     }
     JsonObject filter = new JsonObject().put(EventDocuments.TENANT_ID, tenantId);
-    integrationId.ifPresent(id -> filter.put(EventDocuments.INTEGRATION_IDS, id.toString()));
+    integrationId.ifPresent(id -> filter.put(EventDocuments.STATUS_INTEGRATION_ID, DocumentValues.uuid(id)));
     FindOptions options = new FindOptions().setSort(NEWEST_FIRST).setSkip(skip).setLimit(limit)
         .setFields(WITHOUT_ATTEMPTS);
     commands.incrementAndGet();
@@ -86,7 +86,8 @@ final class MongoEventRepository implements EventRepository {
 
   @Override
   public Future<Optional<EventRecord>> findById(String tenantId, UUID id) {
-    JsonObject filter = new JsonObject().put(EventDocuments.ID, id.toString()).put(EventDocuments.TENANT_ID, tenantId);
+    JsonObject filter = new JsonObject().put(EventDocuments.ID, DocumentValues.uuid(id))
+        .put(EventDocuments.TENANT_ID, tenantId);
     commands.incrementAndGet();
     return guard(client.findOne(COLLECTION, filter, WITHOUT_ATTEMPTS)
         .map(document -> Optional.ofNullable(document).map(EventDocuments::fromDocument)), "cannot read the event");
@@ -164,7 +165,7 @@ final class MongoEventRepository implements EventRepository {
     }
     List<BulkOperation> updates = new ArrayList<>(outcomes.size());
     for (DeliveryOutcome outcome : outcomes) {
-      JsonObject filter = new JsonObject().put(EventDocuments.ID, outcome.eventId().toString());
+      JsonObject filter = new JsonObject().put(EventDocuments.ID, DocumentValues.uuidForBulk(outcome.eventId()));
       outcome.leaseOwner().ifPresent(owner -> filter.put(EventDocuments.LEASE_OWNER, owner));
       updates.add(BulkOperation.createUpdate(filter, EventDocuments.outcomeUpdate(outcome)));
     }
@@ -179,7 +180,7 @@ final class MongoEventRepository implements EventRepository {
       return Future.succeededFuture();
     }
     JsonArray ids = new JsonArray();
-    eventIds.forEach(id -> ids.add(id.toString()));
+    eventIds.forEach(id -> ids.add(DocumentValues.uuid(id)));
     JsonObject mine = new JsonObject().put(EventDocuments.ID, new JsonObject().put("$in", ids))
         .put(EventDocuments.LEASE_OWNER, owner);
     JsonObject extend = new JsonObject().put("$max", new JsonObject()
@@ -191,7 +192,7 @@ final class MongoEventRepository implements EventRepository {
 
   @Override
   public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
-    JsonObject filter = new JsonObject().put(EventDocuments.ID, eventId.toString())
+    JsonObject filter = new JsonObject().put(EventDocuments.ID, DocumentValues.uuid(eventId))
         .put(EventDocuments.TENANT_ID, tenantId);
     JsonObject fields = new JsonObject().put(EventDocuments.ATTEMPT_LOG, 1);
     commands.incrementAndGet();
@@ -200,11 +201,11 @@ final class MongoEventRepository implements EventRepository {
   }
 
   /**
-   * Deletes the events whose {@code expire_at} has passed: the embedded server ignores TTL indexes, so
+   * Deletes the events whose {@code expire_ts} has passed: the embedded server ignores TTL indexes, so
    * a timer calls this there. Returns how many were deleted.
    */
   Future<Long> deleteExpired(Instant now) {
-    JsonObject expired = new JsonObject().put(EventDocuments.EXPIRE_AT,
+    JsonObject expired = new JsonObject().put(EventDocuments.EXPIRE_TS,
         new JsonObject().put("$lt", DocumentValues.date(now)));
     commands.incrementAndGet();
     return guard(client.removeDocuments(COLLECTION, expired).map(result -> result.getRemovedCount()),

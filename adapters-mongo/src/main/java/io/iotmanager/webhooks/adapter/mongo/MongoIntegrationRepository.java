@@ -7,13 +7,10 @@ import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.Integration;
-import io.iotmanager.webhooks.domain.WebhookSecret;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
-import java.time.Clock;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,26 +20,33 @@ final class MongoIntegrationRepository implements IntegrationRepository {
   static final String ALREADY_EXISTS = "integration already exists";
 
   private final MongoClient client;
-  private final SecretStorage keys;
-  private final Clock clock;
+  /**
+   * A tenant's integrations in the order of the Go service's index {@code tenant_id_provider__id}: by
+   * provider, then id.
+   */
+  static final JsonObject LIST_ORDER = new JsonObject()
+      .put(IntegrationDocuments.PROVIDER, 1).put(IntegrationDocuments.ID, 1);
 
-  MongoIntegrationRepository(MongoClient client, SecretStorage keys, Clock clock) {
+  private final SecretStorage keys;
+
+  MongoIntegrationRepository(MongoClient client, SecretStorage keys) {
     this.client = client;
     this.keys = keys;
-    this.clock = clock;
   }
 
   /**
    * Counts the tenant's integrations, then inserts. Two concurrent inserts for the same tenant can both
    * pass the count and leave the tenant one over its limit: a small race accepted here, since
    * vertx-mongo-client has no transactions and creating integrations is a rare, human-paced action.
-   * (Closing it would need a per-tenant counter document updated with a conditional {@code $inc}.)
+   * (Closing it would need a per-tenant counter document updated with a conditional {@code $inc}.) On a
+   * database of the Go service with its unique index on {@code tenant_id}, the second insert is refused
+   * by the index: a conflict as well.
    */
   @Override
   public Future<Void> insert(Integration integration, int maxPerTenant) {
     JsonObject document;
     try {
-      document = IntegrationDocuments.toDocument(integration, clock.instant(), keys);
+      document = IntegrationDocuments.toDocument(integration, keys);
     } catch (RuntimeException e) {
       return Future.failedFuture(StoreFailures.translate(e, "cannot store the integration"));
     }
@@ -62,9 +66,7 @@ final class MongoIntegrationRepository implements IntegrationRepository {
 
   @Override
   public Future<List<Integration>> findByTenant(String tenantId) {
-    FindOptions options = new FindOptions().setSort(new JsonObject()
-        .put(IntegrationDocuments.CREATED_AT, 1)
-        .put(IntegrationDocuments.ID, 1));
+    FindOptions options = new FindOptions().setSort(LIST_ORDER);
     return guard(client.findWithOptions(COLLECTION, byTenant(tenantId), options)
         .map(documents -> documents.stream().map(d -> IntegrationDocuments.fromDocument(d, keys)).toList()),
         "cannot read integrations");
@@ -102,96 +104,12 @@ final class MongoIntegrationRepository implements IntegrationRepository {
         "cannot delete the tenant's integrations");
   }
 
-  /**
-   * Rewrites every stored secret into the form {@code to} writes, reading it with {@code from}. A secret
-   * already in that form is left alone, so a second run changes nothing. Each rewrite is conditional on
-   * the secret not having changed meanwhile. Runs one document at a time (integrations are few).
-   *
-   * @return how many secrets were rewritten; fails with {@code InvalidInput} naming the integration
-   *         whose secret {@code from} cannot decrypt (those before it are already rewritten: rerun after
-   *         fixing the keys), or {@code StoreUnavailable}
-   */
-  Future<Long> reencryptSecrets(SecretStorage from, SecretStorage to) {
-    JsonObject withSecret = new JsonObject()
-        .put(IntegrationDocuments.SECRET_PATH, new JsonObject().put("$exists", true));
-    FindOptions options = new FindOptions()
-        .setFields(new JsonObject().put(IntegrationDocuments.SECRET_PATH, 1))
-        .setSort(new JsonObject().put(IntegrationDocuments.ID, 1));
-    JsonObject otherProviders = new JsonObject().put(IntegrationDocuments.CREDENTIALS + "." + IntegrationDocuments.TYPE,
-        new JsonObject().put("$ne", IntegrationDocuments.HTTP));
-    FindOptions credentialsOnly = new FindOptions()
-        .setFields(new JsonObject().put(IntegrationDocuments.CREDENTIALS, 1))
-        .setSort(new JsonObject().put(IntegrationDocuments.ID, 1));
-    return guard(client.findWithOptions(COLLECTION, withSecret, options)
-        .compose(documents -> reencryptEach(documents.iterator(), from, to, 0L))
-        .compose(webhooks -> client.findWithOptions(COLLECTION, otherProviders, credentialsOnly)
-            .compose(documents -> reencryptOpaque(documents.iterator(), from, to, webhooks))),
-        "cannot re-encrypt secrets");
-  }
-
-  /** The secret fields of iot-hub and iot-core credentials ({@code connection_string}, …), one at a time. */
-  private Future<Long> reencryptOpaque(Iterator<JsonObject> documents, SecretStorage from, SecretStorage to,
-      long changed) {
-    while (documents.hasNext()) {
-      JsonObject document = documents.next();
-      Object id = document.getValue(IntegrationDocuments.ID);
-      Future<Long> chain = Future.succeededFuture(changed);
-      boolean any = false;
-      for (var field : IntegrationDocuments.storedOpaqueSecrets(
-          document.getJsonObject(IntegrationDocuments.CREDENTIALS)).entrySet()) {
-        Object stored = field.getValue();
-        if (to.isCurrentText(stored)) {
-          continue;
-        }
-        Optional<String> text = from.tryDecodeText(stored);
-        if (text.isEmpty()) {
-          return chain.compose(n -> Future.failedFuture(new ApplicationException.InvalidInput(
-              "the secret of integration " + id + " cannot be decrypted with the given key")));
-        }
-        String path = IntegrationDocuments.CREDENTIALS + "." + field.getKey();
-        JsonObject filter = new JsonObject().put(IntegrationDocuments.ID, id).put(path, stored);
-        JsonObject update = new JsonObject().put("$set", new JsonObject().put(path, to.encodeText(text.get())));
-        chain = chain.compose(n -> client.updateCollection(COLLECTION, filter, update)
-            .map(result -> n + result.getDocModified()));
-        any = true;
-      }
-      if (any) {
-        return chain.compose(n -> reencryptOpaque(documents, from, to, n));
-      }
-    }
-    return Future.succeededFuture(changed);
-  }
-
-  private Future<Long> reencryptEach(Iterator<JsonObject> documents, SecretStorage from, SecretStorage to,
-      long changed) {
-    while (documents.hasNext()) {
-      JsonObject document = documents.next();
-      Object stored = document.getJsonObject(IntegrationDocuments.CREDENTIALS)
-          .getJsonObject(IntegrationDocuments.HTTP).getValue(IntegrationDocuments.SECRET);
-      if (to.isCurrent(stored)) {
-        continue;
-      }
-      Object id = document.getValue(IntegrationDocuments.ID);
-      Optional<WebhookSecret> secret = from.tryDecode(stored);
-      if (secret.isEmpty()) {
-        return Future.failedFuture(new ApplicationException.InvalidInput(
-            "the secret of integration " + id + " cannot be decrypted with the given key"));
-      }
-      JsonObject filter = new JsonObject().put(IntegrationDocuments.ID, id)
-          .put(IntegrationDocuments.SECRET_PATH, stored);
-      JsonObject update = new JsonObject().put("$set",
-          new JsonObject().put(IntegrationDocuments.SECRET_PATH, to.encode(secret.get())));
-      return client.updateCollection(COLLECTION, filter, update)
-          .compose(result -> reencryptEach(documents, from, to, changed + result.getDocModified()));
-    }
-    return Future.succeededFuture(changed);
-  }
-
   private static JsonObject byTenant(String tenantId) {
     return new JsonObject().put(IntegrationDocuments.TENANT_ID, tenantId);
   }
 
   private static JsonObject byTenantAndId(String tenantId, UUID id) {
-    return new JsonObject().put(IntegrationDocuments.ID, id.toString()).put(IntegrationDocuments.TENANT_ID, tenantId);
+    return new JsonObject().put(IntegrationDocuments.ID, DocumentValues.uuid(id))
+        .put(IntegrationDocuments.TENANT_ID, tenantId);
   }
 }

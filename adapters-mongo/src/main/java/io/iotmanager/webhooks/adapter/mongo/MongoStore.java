@@ -61,7 +61,7 @@ public final class MongoStore {
     this.embedded = embedded;
     this.settings = settings;
     this.secrets = secrets;
-    this.integrations = new MongoIntegrationRepository(client, secrets, Clock.systemUTC());
+    this.integrations = new MongoIntegrationRepository(client, secrets);
     this.events = new MongoEventRepository(client, Duration.ofSeconds(settings.eventTtlSeconds()));
     this.health = new MongoHealthProbe(client, settings.healthTimeout(),
         embedded == null ? Optional::empty : embedded::fault);
@@ -70,8 +70,8 @@ public final class MongoStore {
 
   /**
    * Opens the store: starts the embedded server when {@code mongoUrl} is blank (off the event loop),
-   * connects, asks the server its version, then creates collections and indexes and records the schema
-   * version (idempotent). With the embedded server, expired events are deleted now and every minute.
+   * connects, asks the server its version, then creates collections, migrates data of the previous
+   * schema, creates indexes and records the schema version (idempotent; see {@link Schema}). With the embedded server, expired events are deleted now and every minute.
    *
    * <p>Fails with {@code StoreUnavailable} when the server cannot be reached (within
    * {@value #DEFAULT_TIMEOUT_MS} ms unless the URL sets {@code serverSelectionTimeoutMS}) or the embedded
@@ -117,7 +117,8 @@ public final class MongoStore {
           new IllegalArgumentException("mongo_url: " + e.getMessage(), e)));
     }
     return client.runCommand("buildInfo", new JsonObject().put("buildInfo", 1))
-        .compose(buildInfo -> Schema.ensure(client, Clock.systemUTC().instant(), embedded != null).map(buildInfo))
+        .compose(buildInfo -> Schema.ensure(client, Clock.systemUTC().instant(), embedded != null, secrets,
+            settings.maxIntegrationsPerTenant()).map(buildInfo))
         .map(buildInfo -> {
           String desc = describe(buildInfo.getString("version", "unknown"), url, settings, secrets, embedded);
           return new MongoStore(vertx, client, embedded, settings, secrets, desc);
@@ -296,7 +297,7 @@ public final class MongoStore {
     } catch (DomainValidationException e) {
       return Future.failedFuture(new ApplicationException.InvalidInput(e.getMessage()));
     }
-    return integrations.reencryptSecrets(from, to);
+    return new SecretRotation(client).rotate(from, to);
   }
 
   /**

@@ -14,17 +14,25 @@ import java.util.Optional;
  * @param dbName           the database name ({@code mongo_dbname})
  * @param dataDir          where the embedded server keeps its file (unused with a {@code mongoUrl})
  * @param eventTtlSeconds  retention of events ({@code event_exp_timeout}); each event stores its own
- *                         {@code expire_at}, so a change applies to new events only
+ *                         {@code expire_ts}, so a change applies to new events only
  * @param aesKey           base64 of a 32-byte key: secrets are stored encrypted under it (API.md A7)
  * @param aesFallbackKey   base64 of a 32-byte key that still decrypts older secrets during a rotation
  * @param healthTimeout    how long a health ping may take before the store counts as unavailable
+ * @param maxIntegrationsPerTenant {@code max_integrations_per_tenant}: only to warn at start-up when the
+ *                         database holds the Go service's unique index that allows one per tenant
  */
 public record MongoStoreSettings(String mongoUrl, String dbName, Path dataDir, long eventTtlSeconds,
-    Optional<String> aesKey, Optional<String> aesFallbackKey, Duration healthTimeout) {
+    Optional<String> aesKey, Optional<String> aesFallbackKey, Duration healthTimeout, int maxIntegrationsPerTenant) {
 
   public static final String DEFAULT_DB_NAME = "iot_manager";
   public static final long DEFAULT_EVENT_TTL_SECONDS = 604_800;
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Settings with the default of one integration per tenant. */
+  public MongoStoreSettings(String mongoUrl, String dbName, Path dataDir, long eventTtlSeconds,
+      Optional<String> aesKey, Optional<String> aesFallbackKey, Duration healthTimeout) {
+    this(mongoUrl, dbName, dataDir, eventTtlSeconds, aesKey, aesFallbackKey, healthTimeout, 1);
+  }
 
   public MongoStoreSettings {
     mongoUrl = mongoUrl == null ? "" : mongoUrl.trim();
@@ -55,7 +63,13 @@ public record MongoStoreSettings(String mongoUrl, String dbName, Path dataDir, l
   }
 
   public MongoStoreSettings withAesKeys(Optional<String> key, Optional<String> fallbackKey) {
-    return new MongoStoreSettings(mongoUrl, dbName, dataDir, eventTtlSeconds, key, fallbackKey, healthTimeout);
+    return new MongoStoreSettings(mongoUrl, dbName, dataDir, eventTtlSeconds, key, fallbackKey, healthTimeout,
+        maxIntegrationsPerTenant);
+  }
+
+  public MongoStoreSettings withMaxIntegrationsPerTenant(int max) {
+    return new MongoStoreSettings(mongoUrl, dbName, dataDir, eventTtlSeconds, aesKey, aesFallbackKey, healthTimeout,
+        max);
   }
 
   @Override
@@ -64,7 +78,7 @@ public record MongoStoreSettings(String mongoUrl, String dbName, Path dataDir, l
     return "MongoStoreSettings[mongoUrl=" + MongoStore.redact(mongoUrl) + ", dbName=" + dbName + ", dataDir=" + dataDir
         + ", eventTtlSeconds=" + eventTtlSeconds + ", aesKey=" + (aesKey.isPresent() ? "<set>" : "<none>")
         + ", aesFallbackKey=" + (aesFallbackKey.isPresent() ? "<set>" : "<none>") + ", healthTimeout="
-        + healthTimeout + "]";
+        + healthTimeout + ", maxIntegrationsPerTenant=" + maxIntegrationsPerTenant + "]";
   }
 
   private static Optional<String> blankToEmpty(Optional<String> value) {

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.IndexModel;
 import io.vertx.ext.mongo.IndexOptions;
@@ -9,52 +10,77 @@ import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Creates the collections and indexes, idempotently (several instances may start at once), and records
- * the schema version in {@code meta: {_id: "schema", version: 1}}. A database written by a newer schema
- * is refused rather than misread.
+ * Prepares the database at start-up, idempotently (several instances may start at once): the collections
+ * of the Go iot-manager ({@code integrations}, {@code log}, API.md A9) and {@code meta}; the migration of
+ * data written by version 1 of this service ({@link Migration}); the indexes; and the schema version,
+ * recorded in {@code meta: {_id: "schema", version: 2}}. A database written by a newer schema is refused
+ * rather than misread, before anything is changed (version 1 builds refuse a version 2 database the same
+ * way).
  *
- * <p>Indexes:
+ * <p>Indexes. The Go service's indexes are never dropped or redefined. Where one is missing (a database
+ * this service created), it is created with the Go service's exact name and keys, so that the Go
+ * service's own migrations find it as they would make it after a swap back (an equivalent index under
+ * another name would make them fail): {@code integrations.tenant_id_provider__id}
+ * {@code {tenant_id: 1, provider: 1, _id: 1}} (which also serves the listing), {@code log.tenant_id__id}
+ * {@code {tenant_id: 1, event_ts: -1}} and the TTL index {@code log.log_TTL} {@code {expire_ts: 1}},
+ * {@code expireAfterSeconds: 0} (each event carries its own expiry). The unique index
+ * {@code integration_one_per_tenant} of the mender-server flavour is never created, only respected. An
+ * index is not created when one with the same name or the same keys exists. Our own, on {@code log}:
  * <ul>
- *   <li>{@code integrations}: {@code {tenant_id: 1}}.</li>
- *   <li>{@code events}: {@code {tenant_id: 1, time: -1, _id: -1}} and
- *       {@code {tenant_id: 1, integration_ids: 1, time: -1, _id: -1}} serve the events log filter and its
- *       newest-first sort (with its {@code _id} tie-break) without an in-memory sort; TTL
- *       {@code {expire_at: 1}} with {@code expireAfterSeconds: 0}, as each event carries its own expiry;
- *       {@code {due_at: 1}} partial on {@code due_at} existing, so only events with pending deliveries
- *       are in it (the delivery engine's claim query).</li>
+ *   <li>{@code tenant_time} {@code {tenant_id: 1, event_ts: -1, _id: -1}} and {@code tenant_integration_time}
+ *       {@code {tenant_id: 1, status.integration_id: 1, event_ts: -1, _id: -1}} serve the events log filter
+ *       and its newest-first sort (with its {@code _id} tie-break) without an in-memory sort;</li>
+ *   <li>{@code due_at_pending} {@code {due_at: 1}} partial on {@code due_at} existing, so only events with
+ *       pending deliveries are in it (the delivery engine's claim query).</li>
  * </ul>
  * The embedded server accepts these but keeps only {@code _id} and unique indexes, and never expires.
  * It also uses an index only for a query on exactly the index's fields: the delivery engine's outcome
  * update, filtered on {@code {_id, lease_owner}} (the lease guard), would scan the whole collection once
- * per event. So on the embedded server only, {@code events} also gets the unique index
+ * per event. So on the embedded server only, {@code log} also gets the unique index
  * {@code {_id: 1, lease_owner: 1}} (unique because {@code _id} is), which serves exactly that filter. A
  * real MongoDB serves it from {@code _id} and does not get this index.
  */
 final class Schema {
-  static final int VERSION = 1;
+  private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
+
+  /** 1: string ids, {@code events}, {@code {enc}} secrets; 2: the Go service's documents (API.md A9). */
+  static final int VERSION = 2;
   static final String META = "meta";
   static final String SCHEMA_ID = "schema";
+  static final String MIGRATED_FROM_1 = "migrated_from_1";
 
-  static final String TENANT_INDEX = "tenant";
+  // the Go service's
+  static final String GO_INTEGRATIONS_INDEX = "tenant_id_provider__id";
+  static final String GO_ONE_PER_TENANT_INDEX = "integration_one_per_tenant";
+  static final String GO_EVENTS_INDEX = "tenant_id__id";
+  static final String GO_TTL_INDEX = "log_TTL";
+  // ours
   static final String TENANT_TIME_INDEX = "tenant_time";
   static final String TENANT_INTEGRATION_TIME_INDEX = "tenant_integration_time";
-  static final String EXPIRE_INDEX = "expire_at_ttl";
   static final String DUE_INDEX = "due_at_pending";
   static final String ID_LEASE_OWNER_INDEX = "id_lease_owner_embedded";
 
   private Schema() {}
 
-  static Future<Void> ensure(MongoClient client, Instant now, boolean embeddedServer) {
+  static Future<Void> ensure(MongoClient client, Instant now, boolean embeddedServer, SecretStorage secrets,
+      int maxIntegrationsPerTenant) {
     return ensureCollections(client, List.of(IntegrationDocuments.COLLECTION, EventDocuments.COLLECTION, META))
-        .compose(v -> client.createIndexes(IntegrationDocuments.COLLECTION, integrationIndexes()))
-        .compose(v -> client.createIndexes(EventDocuments.COLLECTION, eventIndexes()))
-        .compose(v -> embeddedServer
-            ? client.createIndexes(EventDocuments.COLLECTION, embeddedEventIndexes())
-            : Future.<Void>succeededFuture())
-        .compose(v -> recordVersion(client, now));
+        .compose(v -> checkVersion(client))
+        .compose(v -> new Migration(client, secrets).run())
+        .compose(migrated -> ensureIndexes(client, IntegrationDocuments.COLLECTION, integrationIndexes())
+            .map(migrated))
+        .compose(migrated -> ensureIndexes(client, EventDocuments.COLLECTION, eventIndexes())
+            .compose(v -> embeddedServer
+                ? ensureIndexes(client, EventDocuments.COLLECTION, embeddedEventIndexes())
+                : Future.<Void>succeededFuture())
+            .compose(v -> warnAboutOnePerTenant(client, maxIntegrationsPerTenant))
+            .compose(v -> recordVersion(client, now, migrated, true)));
   }
 
   /** Only for the embedded server: lets it find an event by {@code {_id, lease_owner}} without a scan. */
@@ -64,25 +90,30 @@ final class Schema {
   }
 
   static List<IndexModel> integrationIndexes() {
-    return List.of(new IndexModel(new JsonObject().put(IntegrationDocuments.TENANT_ID, 1),
-        new IndexOptions().name(TENANT_INDEX)));
+    return List.of(new IndexModel(new JsonObject()
+        .put(IntegrationDocuments.TENANT_ID, 1)
+        .put(IntegrationDocuments.PROVIDER, 1)
+        .put(IntegrationDocuments.ID, 1),
+        new IndexOptions().name(GO_INTEGRATIONS_INDEX)));
   }
 
   static List<IndexModel> eventIndexes() {
     return List.of(
+        new IndexModel(new JsonObject().put(EventDocuments.TENANT_ID, 1).put(EventDocuments.EVENT_TS, -1),
+            new IndexOptions().name(GO_EVENTS_INDEX)),
+        new IndexModel(new JsonObject().put(EventDocuments.EXPIRE_TS, 1),
+            new IndexOptions().name(GO_TTL_INDEX).expireAfter(0L, TimeUnit.SECONDS)),
         new IndexModel(new JsonObject()
             .put(EventDocuments.TENANT_ID, 1)
-            .put(EventDocuments.TIME, -1)
+            .put(EventDocuments.EVENT_TS, -1)
             .put(EventDocuments.ID, -1),
             new IndexOptions().name(TENANT_TIME_INDEX)),
         new IndexModel(new JsonObject()
             .put(EventDocuments.TENANT_ID, 1)
-            .put(EventDocuments.INTEGRATION_IDS, 1)
-            .put(EventDocuments.TIME, -1)
+            .put(EventDocuments.STATUS_INTEGRATION_ID, 1)
+            .put(EventDocuments.EVENT_TS, -1)
             .put(EventDocuments.ID, -1),
             new IndexOptions().name(TENANT_INTEGRATION_TIME_INDEX)),
-        new IndexModel(new JsonObject().put(EventDocuments.EXPIRE_AT, 1),
-            new IndexOptions().name(EXPIRE_INDEX).expireAfter(0L, TimeUnit.SECONDS)),
         new IndexModel(new JsonObject().put(EventDocuments.DUE_AT, 1),
             new IndexOptions().name(DUE_INDEX)
                 .partialFilterExpression(new JsonObject().put(EventDocuments.DUE_AT,
@@ -104,18 +135,132 @@ final class Schema {
     });
   }
 
-  private static Future<Void> recordVersion(MongoClient client, Instant now) {
-    JsonObject id = new JsonObject().put("_id", SCHEMA_ID);
-    return client.findOne(META, id, null).compose(found -> {
+  /**
+   * Creates each index unless one with its name or its keys exists; an index created meanwhile by
+   * another instance starting at the same time is not an error.
+   */
+  static Future<Void> ensureIndexes(MongoClient client, String collection, List<IndexModel> wanted) {
+    return client.listIndexes(collection).compose(existing -> {
+      List<IndexModel> missing = new ArrayList<>();
+      for (IndexModel model : wanted) {
+        if (findIndex(existing, model.getOptions().getName(), model.getKey()) == null) {
+          missing.add(model);
+        }
+      }
+      if (missing.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      return client.createIndexes(collection, missing)
+          .recover(error -> StoreFailures.isAlreadyExists(error) || StoreFailures.isIndexConflict(error)
+              ? Future.succeededFuture()
+              : Future.failedFuture(error));
+    });
+  }
+
+  /** The index of {@code indexes} (as listIndexes returns them) with this name or these keys, or null. */
+  static JsonObject findIndex(JsonArray indexes, String name, JsonObject key) {
+    for (Object index : indexes) {
+      if (index instanceof JsonObject spec
+          && (Objects.equals(spec.getString("name"), name) || sameKeys(spec.getJsonObject("key"), key))) {
+        return spec;
+      }
+    }
+    return null;
+  }
+
+  /** Same fields in the same order with the same directions (1 and 1.0 alike). */
+  static boolean sameKeys(JsonObject a, JsonObject b) {
+    if (a == null || b == null || a.size() != b.size()) {
+      return false;
+    }
+    List<String> namesA = new ArrayList<>(a.fieldNames());
+    List<String> namesB = new ArrayList<>(b.fieldNames());
+    if (!namesA.equals(namesB)) {
+      return false;
+    }
+    for (String name : namesA) {
+      Object x = a.getValue(name);
+      Object y = b.getValue(name);
+      boolean same = x instanceof Number nx && y instanceof Number ny
+          ? nx.doubleValue() == ny.doubleValue()
+          : Objects.equals(x, y);
+      if (!same) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when {@code index} (from listIndexes) is unique on exactly {@code {tenant_id: 1}}. */
+  static boolean isOnePerTenant(JsonObject index) {
+    return Boolean.TRUE.equals(index.getValue("unique"))
+        && sameKeys(index.getJsonObject("key"), new JsonObject().put(IntegrationDocuments.TENANT_ID, 1));
+  }
+
+  /**
+   * The mender-server flavour of the Go service keeps one integration per tenant with a unique index; with
+   * {@code max_integrations_per_tenant} above 1, say once at start-up that the index wins.
+   */
+  private static Future<Void> warnAboutOnePerTenant(MongoClient client, int maxIntegrationsPerTenant) {
+    if (maxIntegrationsPerTenant <= 1) {
+      return Future.succeededFuture();
+    }
+    return client.listIndexes(IntegrationDocuments.COLLECTION).map(indexes -> {
+      for (Object index : indexes) {
+        if (index instanceof JsonObject spec && isOnePerTenant(spec)) {
+          LOG.warn("max_integrations_per_tenant is {}, but the database allows one integration per tenant: "
+              + "the unique index {} on integrations.tenant_id (created by Mender's iot-manager) refuses a "
+              + "second one with 409; it is kept, so that iot-manager can be swapped back in",
+              maxIntegrationsPerTenant, spec.getString("name"));
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Fails when the database was written by a newer schema than this build knows. */
+  static Future<Integer> checkVersion(MongoClient client) {
+    return client.findOne(META, new JsonObject().put("_id", SCHEMA_ID), null).compose(found -> {
       int stored = found == null ? 0 : found.getInteger("version", 0);
       if (stored > VERSION) {
         return Future.failedFuture(new StoredDocumentException("the database has schema version " + stored
             + ", newer than this build understands (" + VERSION + "); run a newer build"));
       }
-      JsonObject update = new JsonObject()
-          .put("$max", new JsonObject().put("version", VERSION))
-          .put("$set", new JsonObject().put("updated_at", DocumentValues.date(now)));
-      return client.updateCollectionWithOptions(META, id, update, new UpdateOptions().setUpsert(true)).mapEmpty();
+      return Future.succeededFuture(stored);
     });
+  }
+
+  /**
+   * Records the version; when this start-up migrated data of version 1, also {@code migrated_from_1:
+   * {at, integrations, events}} (what this instance moved; another starting at once may have moved the rest).
+   */
+  private static Future<Void> recordVersion(MongoClient client, Instant now, Migration.Result migrated,
+      boolean retry) {
+    JsonObject id = new JsonObject().put("_id", SCHEMA_ID);
+    JsonObject set = new JsonObject().put("updated_at", DocumentValues.date(now));
+    if (migrated.any()) {
+      set.put(MIGRATED_FROM_1, new JsonObject().put("at", DocumentValues.date(now))
+          .put("integrations", migrated.integrations()).put("events", migrated.events()));
+    }
+    JsonObject update = new JsonObject()
+        .put("$max", new JsonObject().put("version", VERSION))
+        .put("$set", set);
+    return client.updateCollectionWithOptions(META, id, update, new UpdateOptions().setUpsert(true))
+        .<Void>mapEmpty()
+        // two instances upserting at once: one may lose the insert race; the record then exists
+        .recover(error -> retry && StoreFailures.isDuplicateKey(error)
+            ? recordVersion(client, now, migrated, false)
+            : Future.failedFuture(error));
+  }
+
+  /** For tests: the names of the indexes of a collection. */
+  static List<String> names(JsonArray indexes) {
+    List<String> names = new ArrayList<>();
+    for (Object index : indexes) {
+      if (index instanceof JsonObject spec) {
+        names.add(spec.getString("name"));
+      }
+    }
+    return names;
   }
 }

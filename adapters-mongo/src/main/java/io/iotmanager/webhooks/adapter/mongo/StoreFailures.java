@@ -69,6 +69,35 @@ final class StoreFailures {
     return false;
   }
 
+  /**
+   * True when a bulk write failed only on duplicate keys (documents already there): what a migration
+   * run again, or by two instances at once, meets.
+   */
+  static boolean onlyDuplicateKeys(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof MongoBulkWriteException bulk) {
+        return !bulk.getWriteErrors().isEmpty() && bulk.getWriteConcernError() == null
+            && bulk.getWriteErrors().stream()
+                .allMatch(e -> ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY);
+      }
+    }
+    return isDuplicateKey(error);
+  }
+
+  /**
+   * True when creating an index failed because an index with that name or those keys exists with other
+   * options (codes 85, 86) or already exists (68): another instance, or the Go service, made it.
+   */
+  static boolean isIndexConflict(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof MongoCommandException command
+          && (command.getErrorCode() == 85 || command.getErrorCode() == 86 || command.getErrorCode() == 68)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when a create command failed only because the thing already exists (a concurrent start-up). */
   static boolean isAlreadyExists(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class MongoEventRepositoryIT {
   /**
-   * Recent times only: a real server's TTL monitor deletes events whose expire_at (time + retention)
+   * Recent times only: a real server's TTL monitor deletes events whose expire_ts (event_ts + retention)
    * has passed, and in CI it runs every second.
    */
   static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
@@ -98,7 +98,7 @@ class MongoEventRepositoryIT {
   }
 
   @Test
-  void storesTheDocumentShapeOfTheContract() {
+  void storesTheDocumentShapeOfTheGoServiceWithTheDeliveryStateBeside() {
     String tenant = tenant();
     UUID first = UUID.randomUUID();
     UUID second = UUID.randomUUID();
@@ -107,31 +107,36 @@ class MongoEventRepositoryIT {
     Instant leaseUntil = time.plusSeconds(60);
     await(repository.insertAll(List.of(record), OWNER, leaseUntil));
 
-    JsonObject document = await(store.client().findOne("events",
-        new JsonObject().put("_id", record.event().id().toString()), null));
+    JsonObject document = await(store.client().findOne("log",
+        new JsonObject().put("_id", DocumentValues.uuid(record.event().id())), null));
+    assertEquals(4, document.getJsonObject("_id").getInteger("$type"), "BinData subtype 4");
     assertEquals(tenant, document.getString("tenant_id"));
     assertEquals("device-status-changed", document.getString("type"));
-    assertEquals(record.event().deviceId(), document.getString("device_id"));
-    assertEquals(time, DocumentValues.requiredInstant(document, "time"));
+    assertEquals(new JsonObject().put("id", record.event().deviceId()).put("status", "accepted"),
+        document.getJsonObject("data"));
+    assertEquals(time, DocumentValues.requiredInstant(document, "event_ts"));
+    assertEquals(time.plusSeconds(MongoStoreSettings.DEFAULT_EVENT_TTL_SECONDS),
+        DocumentValues.requiredInstant(document, "expire_ts"));
     assertEquals(EventTime.format(time), document.getString("time_text"));
     assertTrue(document.getString("time_text").endsWith(".5Z"), "RFC 3339 without trailing zeros");
     assertEquals(record.event().body(), document.getString("body"));
-    assertEquals(time.plusSeconds(MongoStoreSettings.DEFAULT_EVENT_TTL_SECONDS),
-        DocumentValues.requiredInstant(document, "expire_at"));
-    assertEquals(new JsonArray().add(first.toString()).add(second.toString()), document.getJsonArray("integration_ids"));
-    JsonObject delivery = document.getJsonArray("deliveries").getJsonObject(0);
-    assertEquals(first.toString(), delivery.getString("integration_id"));
+    JsonObject delivery = document.getJsonArray("status").getJsonObject(0);
+    assertEquals(first, DocumentValues.requiredUuid(delivery, "integration_id"));
+    assertEquals(4, delivery.getJsonObject("integration_id").getInteger("$type"));
+    assertEquals(false, delivery.getBoolean("success"));
     assertEquals("pending", delivery.getString("state"));
     assertEquals(0, delivery.getInteger("attempts"));
     assertEquals(time, DocumentValues.requiredInstant(delivery, "next_attempt_at"));
-    assertFalse(delivery.containsKey("status_code"));
+    assertFalse(delivery.containsKey("status"));
+    assertFalse(delivery.containsKey("err"));
+    assertEquals(second, DocumentValues.requiredUuid(document.getJsonArray("status").getJsonObject(1), "integration_id"));
     assertEquals(time, DocumentValues.requiredInstant(document, "due_at"));
     assertEquals(OWNER, document.getString("lease_owner"));
     assertEquals(leaseUntil, DocumentValues.requiredInstant(document, "lease_until"));
   }
 
   @Test
-  void finishedDeliveriesCarryTheirOutcomeAndNoDueTime() {
+  void finishedDeliveriesCarryTheirOutcomeInTheGoServicesFieldsAndNoDueTime() {
     String tenant = tenant();
     UUID delivered = UUID.randomUUID();
     UUID failed = UUID.randomUUID();
@@ -143,10 +148,16 @@ class MongoEventRepositoryIT {
     await(repository.insertAll(List.of(record), OWNER, BASE));
 
     assertEquals(record, await(repository.findById(tenant, event.id())).orElseThrow());
-    JsonObject document = await(store.client().findOne("events", new JsonObject().put("_id", event.id().toString()),
+    JsonObject document = await(store.client().findOne("log", new JsonObject().put("_id", DocumentValues.uuid(event.id())),
         null));
     assertFalse(document.containsKey("due_at"), "nothing pending: not in the claimable set");
-    assertEquals(500, document.getJsonArray("deliveries").getJsonObject(1).getInteger("status_code"));
+    JsonObject ok = document.getJsonArray("status").getJsonObject(0);
+    assertEquals(true, ok.getBoolean("success"));
+    assertEquals(200, ok.getInteger("status"));
+    JsonObject ko = document.getJsonArray("status").getJsonObject(1);
+    assertEquals(false, ko.getBoolean("success"));
+    assertEquals(500, ko.getInteger("status"));
+    assertEquals("client: unexpected status code from API: 500", ko.getString("err"));
   }
 
   @Test
@@ -248,8 +259,8 @@ class MongoEventRepositoryIT {
   }
 
   private Instant leaseUntil(EventRecord record) {
-    JsonObject document = await(store.client().findOne("events",
-        new JsonObject().put("_id", record.event().id().toString()), null));
+    JsonObject document = await(store.client().findOne("log",
+        new JsonObject().put("_id", DocumentValues.uuid(record.event().id())), null));
     return DocumentValues.requiredInstant(document, "lease_until");
   }
 
@@ -312,13 +323,13 @@ class MongoEventRepositoryIT {
     assertFalse(plain.encode().contains("\"SORT\""), "the index provides the order: " + plain.encodePrettily());
 
     JsonObject filtered = explain(new JsonObject().put("tenant_id", tenant)
-        .put("integration_ids", UUID.randomUUID().toString()));
+        .put("status.integration_id", DocumentValues.uuid(UUID.randomUUID())));
     assertEquals(Schema.TENANT_INTEGRATION_TIME_INDEX, ixscanIndex(filtered), filtered.encodePrettily());
     assertFalse(filtered.encode().contains("\"SORT\""), filtered.encodePrettily());
   }
 
   static JsonObject explain(JsonObject filter) {
-    JsonObject find = new JsonObject().put("find", "events").put("filter", filter)
+    JsonObject find = new JsonObject().put("find", "log").put("filter", filter)
         .put("sort", MongoEventRepository.NEWEST_FIRST).put("skip", 0).put("limit", 20);
     JsonObject explained = await(store.client().runCommand("explain",
         new JsonObject().put("explain", find).put("verbosity", "queryPlanner")));

@@ -2,6 +2,7 @@ package io.iotmanager.webhooks.adapter.mongo;
 
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,21 +98,38 @@ class MongoIntegrationRepositoryIT {
   }
 
   @Test
-  void storesTheDocumentShapeOfTheContract() {
+  void storesTheDocumentShapeOfTheGoService() {
     String tenant = tenant();
     Integration integration = webhook(tenant, "https://example.com/hook", Optional.of(WebhookSecret.fromHex("DEADbeef")));
     await(repository.insert(integration, 1));
 
     JsonObject document = await(store.client().findOne("integrations",
-        new JsonObject().put("_id", integration.id().toString()), null));
+        new JsonObject().put("_id", DocumentValues.uuid(integration.id())), null));
+    assertEquals(Set.of("_id", "tenant_id", "provider", "credentials", "description"), document.fieldNames());
+    assertEquals(integration.id(), DocumentValues.requiredUuid(document, "_id"));
+    assertEquals(4, document.getJsonObject("_id").getInteger("$type"), "BinData subtype 4");
     assertEquals(tenant, document.getString("tenant_id"));
     assertEquals("webhook", document.getString("provider"));
     assertEquals("a hook", document.getString("description"));
-    assertNotNull(document.getJsonObject("created_at").getString("$date"));
     JsonObject credentials = document.getJsonObject("credentials");
+    assertEquals(Set.of("type", "http"), credentials.fieldNames());
     assertEquals("http", credentials.getString("type"));
-    assertEquals("https://example.com/hook", credentials.getJsonObject("http").getString("url"));
-    assertEquals("deadbeef", credentials.getJsonObject("http").getString("secret"), "plaintext secret as hex");
+    JsonObject http = credentials.getJsonObject("http");
+    assertEquals("https://example.com/hook", http.getString("url"));
+    JsonObject secret = http.getJsonObject("secret");
+    assertEquals(Set.of("algorithm", "data"), secret.fieldNames());
+    assertEquals("AES_256_CFB_HMAC_SHA512", secret.getString("algorithm"), "the label, even without a key");
+    assertArrayEquals(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef},
+        DocumentValues.optionalBinary(secret, "data").orElseThrow(), "without a key, the secret's bytes");
+    assertEquals(0, secret.getJsonObject("data").getInteger("$type"), "BinData subtype 0");
+
+    Integration undescribed = new Integration(UUID.randomUUID(), tenant(), Provider.WEBHOOK,
+        Credentials.http(new HttpCredentials(URI.create("https://example.com/x"), Optional.empty())), "");
+    await(repository.insert(undescribed, 1));
+    JsonObject bare = await(store.client().findOne("integrations",
+        new JsonObject().put("_id", DocumentValues.uuid(undescribed.id())), null));
+    assertFalse(bare.containsKey("description"), "an empty description is absent, as the Go service writes it");
+    assertFalse(bare.getJsonObject("credentials").getJsonObject("http").containsKey("secret"));
   }
 
   @Test
@@ -206,14 +225,23 @@ class MongoIntegrationRepositoryIT {
   }
 
   @Test
-  void listsATenantsIntegrationsOldestFirst() throws InterruptedException {
+  void listsATenantsIntegrationsByProviderThenIdAsTheGoServicesIndex() {
     String tenant = tenant();
-    Integration first = webhook(tenant, "https://example.com/1", Optional.empty());
-    Integration second = webhook(tenant, "https://example.com/2", Optional.empty());
-    await(repository.insert(first, 5));
-    Thread.sleep(5); // distinct created_at milliseconds
-    await(repository.insert(second, 5));
-    assertEquals(List.of(first.id(), second.id()),
-        await(repository.findByTenant(tenant)).stream().map(Integration::id).toList());
+    List<Integration> webhooks = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      webhooks.add(webhook(tenant, "https://example.com/" + i, Optional.empty()));
+    }
+    Integration hub = new Integration(UUID.randomUUID(), tenant, Provider.IOT_HUB,
+        new Credentials(CredentialType.SAS, Optional.empty(), Map.of("connection_string", "HostName=x;Key=y")), "");
+    await(repository.insert(hub, 5));
+    for (Integration integration : webhooks) {
+      await(repository.insert(integration, 5));
+    }
+    List<UUID> expected = new java.util.ArrayList<>(List.of(hub.id())); // "iot-hub" < "webhook"
+    webhooks.stream().map(Integration::id)
+        // BinData orders by its bytes, unsigned: the order of the UUIDs' hex digits
+        .sorted(java.util.Comparator.comparing((UUID id) -> id.toString().replace("-", "")))
+        .forEach(expected::add);
+    assertEquals(expected, await(repository.findByTenant(tenant)).stream().map(Integration::id).toList());
   }
 }

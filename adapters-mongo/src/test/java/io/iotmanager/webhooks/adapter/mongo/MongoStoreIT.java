@@ -66,7 +66,7 @@ class MongoStoreIT {
       await(store.health().ping());
       JsonObject schema = await(store.client().findOne("meta", new JsonObject().put("_id", "schema"), null));
       assertEquals(Schema.VERSION, schema.getInteger("version"));
-      assertTrue(await(store.client().getCollections()).containsAll(List.of("integrations", "events", "meta")));
+      assertTrue(await(store.client().getCollections()).containsAll(List.of("integrations", "log", "meta")));
     } finally {
       await(store.close());
     }

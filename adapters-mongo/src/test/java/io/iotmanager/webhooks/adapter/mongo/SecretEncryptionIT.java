@@ -14,12 +14,12 @@ import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
 import io.iotmanager.webhooks.domain.Provider;
-import io.iotmanager.webhooks.domain.SecretCipher;
 import io.iotmanager.webhooks.domain.WebhookSecret;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -37,7 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Secrets at rest (API.md A7): plaintext hex without a key, AES blobs with one, rotation and re-encryption. */
+/**
+ * Secrets at rest (API.md A7, A9), in the Go service's {@code {algorithm, data}} form: the plain bytes without
+ * a key, AES blobs with one, the fallback key, the Go service's reading rules, and re-encryption.
+ */
 @ExtendWith(VertxExtension.class)
 class SecretEncryptionIT {
   static final String KEY_A = newKey();
@@ -102,8 +105,15 @@ class SecretEncryptionIT {
 
   static Object storedSecret(MongoStore store, Integration integration) {
     JsonObject document = await(store.client().findOne("integrations",
-        new JsonObject().put("_id", integration.id().toString()), null));
+        new JsonObject().put("_id", DocumentValues.uuid(integration.id())), null));
     return document.getJsonObject("credentials").getJsonObject("http").getValue("secret");
+  }
+
+  /** The bytes of a stored {@code {algorithm, data}} secret, checking the label. */
+  static byte[] storedData(Object stored) {
+    JsonObject secret = assertInstanceOf(JsonObject.class, stored);
+    assertEquals("AES_256_CFB_HMAC_SHA512", secret.getString("algorithm"), secret.encode());
+    return DocumentValues.optionalBinary(secret, "data").orElseThrow();
   }
 
   static Throwable readFailure(MongoStore store, Integration integration) {
@@ -111,11 +121,11 @@ class SecretEncryptionIT {
   }
 
   @Test
-  void withoutAKeySecretsAreStoredAsHex() {
+  void withoutAKeySecretsAreStoredAsTheirBytesUnderTheAlgorithmLabel() {
     MongoStore plain = store(Optional.empty(), Optional.empty());
     Integration integration = webhook("t1", "00ff10");
     await(plain.integrations().insert(integration, 1));
-    assertEquals("00ff10", storedSecret(plain, integration));
+    assertArrayEquals(HexFormat.of().parseHex("00ff10"), storedData(storedSecret(plain, integration)));
     assertEquals("00ff10", secretOf(plain, integration));
   }
 
@@ -127,8 +137,7 @@ class SecretEncryptionIT {
     await(encrypted.integrations().insert(integration, 1));
     await(encrypted.integrations().insert(empty, 1));
 
-    JsonObject stored = assertInstanceOf(JsonObject.class, storedSecret(encrypted, integration));
-    byte[] blob = Base64.getDecoder().decode(stored.getString("enc"));
+    byte[] blob = storedData(storedSecret(encrypted, integration));
     assertEquals(1 + 16 + 4 + 64, blob.length, "0x01 || IV || ciphertext || HMAC-SHA512");
     assertEquals(SecretCipher.VERSION, blob[0]);
     assertArrayEquals(HexFormat.of().parseHex("deadbeef"), SecretCipher.fromBase64Key(KEY_A).decrypt(blob));
@@ -141,21 +150,27 @@ class SecretEncryptionIT {
     Credentials replaced = Credentials.http(new HttpCredentials(URI.create("https://example.com/new"),
         Optional.of(WebhookSecret.fromHex("0102"))));
     assertTrue(await(again.integrations().updateCredentials("t1", integration.id(), replaced)));
-    assertNotNull(((JsonObject) storedSecret(again, integration)).getString("enc"));
+    assertArrayEquals(new byte[] {1, 2},
+        SecretCipher.fromBase64Key(KEY_A).decrypt(storedData(storedSecret(again, integration))));
     assertEquals("0102", secretOf(encrypted, integration));
   }
 
+  /**
+   * As the Go service: with a fallback key, bytes neither key decrypts are an error; without one, they are
+   * taken as the plain secret (that is how secrets stored before a key was set stay readable).
+   */
   @Test
-  void aWrongKeyCannotReadAndSaysSo() {
+  void aWrongKeyWithAFallbackCannotReadAndSaysSoWithoutOneTheBytesAreTakenAsTheyAre() {
     MongoStore encrypted = store(Optional.of(KEY_A), Optional.empty());
     Integration integration = webhook("t1", "deadbeef");
     await(encrypted.integrations().insert(integration, 1));
+    byte[] blob = storedData(storedSecret(encrypted, integration));
 
-    Throwable wrongKey = readFailure(store(Optional.of(KEY_B), Optional.empty()), integration);
-    assertInstanceOf(ApplicationException.StoreUnavailable.class, wrongKey);
-    assertTrue(wrongKey.getMessage().contains("aes_encryption_key"), wrongKey.getMessage());
-    assertInstanceOf(ApplicationException.StoreUnavailable.class,
-        readFailure(store(Optional.empty(), Optional.empty()), integration));
+    Throwable wrongKeys = readFailure(store(Optional.of(KEY_B), Optional.of(newKey())), integration);
+    assertInstanceOf(ApplicationException.StoreUnavailable.class, wrongKeys);
+    assertTrue(wrongKeys.getMessage().contains("aes_encryption_key"), wrongKeys.getMessage());
+    assertEquals(HexFormat.of().formatHex(blob), secretOf(store(Optional.of(KEY_B), Optional.empty()), integration));
+    assertEquals(HexFormat.of().formatHex(blob), secretOf(store(Optional.empty(), Optional.empty()), integration));
   }
 
   @Test
@@ -169,9 +184,10 @@ class SecretEncryptionIT {
     Integration after = webhook("t2", "bb");
     await(rotating.integrations().insert(after, 1));
     // new secrets are written under the new key only
-    byte[] blob = Base64.getDecoder().decode(((JsonObject) storedSecret(rotating, after)).getString("enc"));
+    byte[] blob = storedData(storedSecret(rotating, after));
     assertArrayEquals(new byte[] {(byte) 0xbb}, SecretCipher.fromBase64Key(KEY_B).decrypt(blob));
-    assertInstanceOf(ApplicationException.StoreUnavailable.class, readFailure(old, after));
+    assertInstanceOf(ApplicationException.StoreUnavailable.class,
+        readFailure(store(Optional.of(KEY_A), Optional.of(newKey())), after));
   }
 
   @Test
@@ -199,23 +215,24 @@ class SecretEncryptionIT {
     MongoStore underA = store(Optional.of(KEY_A), Optional.empty());
     assertEquals("01", secretOf(underA, one));
     assertEquals("0202", secretOf(underA, two));
-    assertInstanceOf(ApplicationException.StoreUnavailable.class,
-        readFailure(store(Optional.empty(), Optional.empty()), one));
+    assertArrayEquals(new byte[] {1}, SecretCipher.fromBase64Key(KEY_A).decrypt(storedData(storedSecret(plain, one))));
 
     // key A -> key B, reading with an explicit old key
     assertEquals(2L, await(plain.reencryptSecrets(Optional.of(KEY_A), Optional.of(KEY_B))));
     MongoStore underB = store(Optional.of(KEY_B), Optional.empty());
     assertEquals("01", secretOf(underB, one));
     assertEquals("0202", secretOf(underB, two));
-    assertInstanceOf(ApplicationException.StoreUnavailable.class, readFailure(underA, one));
+    assertInstanceOf(ApplicationException.StoreUnavailable.class,
+        readFailure(store(Optional.of(KEY_A), Optional.of(newKey())), one));
     assertEquals(Optional.empty(), await(underB.integrations().findById("t3", noSecret.id())).orElseThrow()
         .credentials().http().orElseThrow().secret());
 
     // the configured keys (B, fallback A) decrypt; back to plaintext
     MongoStore rotating = store(Optional.of(KEY_B), Optional.of(KEY_A));
     assertEquals(2L, await(rotating.reencryptSecrets(Optional.empty(), Optional.empty())));
-    assertEquals("01", storedSecret(rotating, one));
-    assertEquals("0202", storedSecret(rotating, two));
+    assertEquals(0L, await(rotating.reencryptSecrets(Optional.empty(), Optional.empty())), "idempotent");
+    assertArrayEquals(new byte[] {1}, storedData(storedSecret(rotating, one)));
+    assertArrayEquals(new byte[] {2, 2}, storedData(storedSecret(rotating, two)));
   }
 
   @Test
@@ -245,7 +262,7 @@ class SecretEncryptionIT {
   }
 
   JsonObject storedCredentials(MongoStore store, Integration integration) {
-    return await(store.client().findOne("integrations", new JsonObject().put("_id", integration.id().toString()),
+    return await(store.client().findOne("integrations", new JsonObject().put("_id", DocumentValues.uuid(integration.id())),
         null)).getJsonObject("credentials");
   }
 
@@ -263,38 +280,33 @@ class SecretEncryptionIT {
     await(encrypted.integrations().insert(core, 1));
 
     JsonObject hubStored = storedCredentials(encrypted, hub);
-    assertInstanceOf(JsonObject.class, hubStored.getValue("connection_string"), hubStored.encode());
-    assertTrue(!hubStored.encode().contains("c2VjcmV0"), hubStored.encode());
+    assertEquals("HostName=h;SharedAccessKeyName=n;SharedAccessKey=c2VjcmV0", new String(SecretCipher.fromBase64Key(KEY_A)
+        .decrypt(storedData(hubStored.getValue("connection_string"))), StandardCharsets.UTF_8));
     JsonObject coreStored = storedCredentials(encrypted, core);
     JsonObject aws = coreStored.getJsonObject("aws");
     assertNotNull(aws, "dotted names are nested documents: " + coreStored.encode());
-    assertInstanceOf(JsonObject.class, aws.getValue("secret_access_key"), coreStored.encode());
+    assertEquals("wJalrXUtnFEMI", new String(SecretCipher.fromBase64Key(KEY_A)
+        .decrypt(storedData(aws.getValue("secret_access_key"))), StandardCharsets.UTF_8));
     assertEquals("AKIAEXAMPLE", aws.getString("access_key_id"));
     assertEquals("eu-west-1", aws.getString("region"));
-    assertTrue(!coreStored.encode().contains("wJalrXUtnFEMI"), coreStored.encode());
 
     assertEquals(hub.credentials().opaque(), opaqueOf(encrypted, hub));
     assertEquals(core.credentials().opaque(), opaqueOf(encrypted, core));
-    assertInstanceOf(ApplicationException.StoreUnavailable.class,
-        readFailure(store(Optional.of(KEY_B), Optional.empty()), hub));
     assertEquals(hub.credentials().opaque(), opaqueOf(store(Optional.of(KEY_B), Optional.of(KEY_A)), hub));
+    // never a failure: a secret field no key decrypts reads as <omitted> (it is never shown nor used)
+    assertEquals(Map.of("connection_string", WebhookSecret.OMITTED),
+        opaqueOf(store(Optional.of(KEY_B), Optional.of(newKey())), hub));
   }
 
   @Test
-  void withoutAKeyOtherProvidersFieldsAreTextAndLegacyFlatNamesStillRead() {
+  void withoutAKeyOtherProvidersSecretFieldsAreTheirBytesUnderTheAlgorithmLabel() {
     MongoStore plain = store(Optional.empty(), Optional.empty());
     Integration core = iotCore("t1", "wJalrXUtnFEMI");
     await(plain.integrations().insert(core, 1));
-    assertEquals("wJalrXUtnFEMI", storedCredentials(plain, core).getJsonObject("aws").getString("secret_access_key"));
-
-    String legacyId = UUID.randomUUID().toString();
-    await(plain.client().insert("integrations", new JsonObject().put("_id", legacyId).put("tenant_id", "t2")
-        .put("provider", "iot-core").put("description", "")
-        .put("created_at", new JsonObject().put("$date", "2024-01-01T00:00:00Z"))
-        .put("credentials", new JsonObject().put("type", "aws").put("aws.secret_access_key", "flat"))));
-    assertEquals(Map.of("aws.secret_access_key", "flat"), await(plain.integrations()
-        .findById("t2", UUID.fromString(legacyId))).orElseThrow().credentials().opaque());
-    // once a key is configured, such text stays readable, as plaintext webhook secrets do
+    assertArrayEquals("wJalrXUtnFEMI".getBytes(StandardCharsets.UTF_8),
+        storedData(storedCredentials(plain, core).getJsonObject("aws").getValue("secret_access_key")));
+    assertEquals(core.credentials().opaque(), opaqueOf(plain, core));
+    // once a key is configured, such fields stay readable, as plaintext webhook secrets do
     assertEquals(core.credentials().opaque(), opaqueOf(store(Optional.of(KEY_A), Optional.empty()), core));
   }
 
@@ -310,8 +322,8 @@ class SecretEncryptionIT {
 
     assertEquals(3L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))));
     assertEquals(0L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))), "idempotent");
-    assertInstanceOf(JsonObject.class, storedCredentials(plain, hub).getValue("connection_string"));
-    assertInstanceOf(JsonObject.class, storedCredentials(plain, core).getJsonObject("aws").getValue("secret_access_key"));
+    assertEquals("HostName=h;SharedAccessKey=k", new String(SecretCipher.fromBase64Key(KEY_A)
+        .decrypt(storedData(storedCredentials(plain, hub).getValue("connection_string"))), StandardCharsets.UTF_8));
     MongoStore underA = store(Optional.of(KEY_A), Optional.empty());
     assertEquals(hub.credentials().opaque(), opaqueOf(underA, hub));
     assertEquals(core.credentials().opaque(), opaqueOf(underA, core));
@@ -321,8 +333,9 @@ class SecretEncryptionIT {
 
     assertEquals(3L, await(plain.reencryptSecrets(Optional.of(KEY_A), Optional.of(KEY_B))));
     assertEquals(core.credentials().opaque(), opaqueOf(store(Optional.of(KEY_B), Optional.empty()), core));
-    assertEquals(3L, await(plain.reencryptSecrets(Optional.of(KEY_B), Optional.empty())), "back to text");
-    assertEquals("HostName=h;SharedAccessKey=k", storedCredentials(plain, hub).getString("connection_string"));
+    assertEquals(3L, await(plain.reencryptSecrets(Optional.of(KEY_B), Optional.empty())), "back to plain bytes");
+    assertArrayEquals("HostName=h;SharedAccessKey=k".getBytes(StandardCharsets.UTF_8),
+        storedData(storedCredentials(plain, hub).getValue("connection_string")));
   }
 
   @Test

@@ -24,7 +24,8 @@ public final class Identities {
 
   /**
    * Identities from JWTs checked with {@code jwtVerifyKey} ({@code jwt_verify_key}): empty decodes only
-   * (behind Mender's gateway); else a PEM public key or {@code hs256:<secret>}.
+   * (behind Mender's gateway); else a PEM public key (RSA, EC P-256 or Ed25519) or {@code hs256:<secret>},
+   * which alone decides the algorithm a token must be signed with.
    *
    * @throws IllegalArgumentException whose message starts {@code jwt_verify_key: } when the key is not usable
    */
@@ -49,7 +50,7 @@ public final class Identities {
     if (claims == null || !claims.isObject()) {
       throw unauthorized("malformed token");
     }
-    verifier.verify(parts, claims);
+    verifier.verify(token, claims);
     JsonNode sub = claims.get("sub");
     if (sub == null || !sub.isTextual() || sub.asText().isEmpty()) {
       throw unauthorized("malformed token: missing subject");

@@ -3,190 +3,169 @@ package io.iotmanager.webhooks.adapter.http.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iotmanager.webhooks.adapter.http.web.HttpProblem;
 import io.iotmanager.webhooks.adapter.http.web.Json;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.auth.NoSuchKeyIdException;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.auth.JWTOptions;
+import java.security.SignatureException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Optional JWT signature check ({@code jwt_verify_key}). Without a key nothing is verified and no claim
- * but those of A2 is read, as behind Mender's gateway. With a key: RS256, ES256 and EdDSA against a PEM
- * public key, or HS256 with {@code hs256:<secret>}; a bad signature or an expired token is a 401.
+ * Optional JWT check ({@code jwt_verify_key}) through vertx-auth-jwt. Without a key nothing is verified
+ * and no claim but those of A2 is read, as behind Mender's gateway. With a key, the one algorithm that
+ * fits the key is the only one accepted, whatever the token's header says: RS256 for an RSA public key,
+ * ES256 for an EC (P-256) one, EdDSA for Ed25519, HS256 for {@code hs256:<secret>}; {@code alg: none} and
+ * any other algorithm are refused. {@code exp}, {@code nbf} and {@code iat} are checked with
+ * {@value #CLOCK_SKEW_SECONDS} s of clock skew. Every refusal is a 401 with Mender's wording.
  */
 abstract class JwtVerifier {
+  /** Tolerated difference between the clocks of the token's issuer and this service. */
+  static final int CLOCK_SKEW_SECONDS = 60;
+  static final String PEM_PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----";
+
   static JwtVerifier from(Optional<String> key) {
     if (key.isEmpty()) {
       return new DecodeOnly();
     }
     String k = key.get().trim();
     if (k.startsWith("hs256:")) {
-      return new Hmac(k.substring("hs256:".length()).getBytes(StandardCharsets.UTF_8));
-    }
-    return new PublicKeyVerifier(parsePem(k));
-  }
-
-  /** Throws a 401 {@link HttpProblem} when the token must be refused. */
-  abstract void verify(String[] parts, JsonNode claims);
-
-  private static final class DecodeOnly extends JwtVerifier {
-    @Override
-    void verify(String[] parts, JsonNode claims) {
-      // decode-only: the gateway verified the token upstream
-    }
-  }
-
-  private static final class Hmac extends JwtVerifier {
-    private final byte[] secret;
-
-    Hmac(byte[] secret) {
-      if (secret.length == 0) {
+      String secret = k.substring("hs256:".length());
+      if (secret.isEmpty()) {
         throw new IllegalArgumentException("jwt_verify_key: the hs256: secret must not be empty");
       }
-      this.secret = secret.clone();
+      return new Verifying("HS256", secret);
     }
-
-    @Override
-    void verify(String[] parts, JsonNode claims) {
-      requireAlg(parts, "HS256");
+    if (!k.contains(PEM_PUBLIC_KEY)) {
+      throw new IllegalArgumentException("jwt_verify_key: expected hs256:<secret> or a PEM public key "
+          + "(" + PEM_PUBLIC_KEY + ")");
+    }
+    for (String algorithm : List.of("RS256", "ES256", "EdDSA")) {
       try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        byte[] expected = mac.doFinal(signingInput(parts));
-        if (!MessageDigest.isEqual(expected, signature(parts))) {
-          throw new HttpProblem(401, "invalid token signature");
-        }
-      } catch (GeneralSecurityException e) {
-        throw new HttpProblem(401, "invalid token signature");
+        return new Verifying(algorithm, k);
+      } catch (RuntimeException e) {
+        // not a key of this type: try the next one
       }
-      requireNotExpired(claims);
     }
-  }
-
-  private static final class PublicKeyVerifier extends JwtVerifier {
-    private final PublicKey key;
-
-    PublicKeyVerifier(PublicKey key) {
-      this.key = key;
-    }
-
-    @Override
-    void verify(String[] parts, JsonNode claims) {
-      String alg = header(parts).path("alg").asText("");
-      try {
-        Signature sig;
-        byte[] signature = signature(parts);
-        switch (alg) {
-          case "RS256" -> sig = Signature.getInstance("SHA256withRSA");
-          case "ES256" -> {
-            sig = Signature.getInstance("SHA256withECDSA");
-            signature = joseToDer(signature);
-          }
-          case "EdDSA" -> sig = Signature.getInstance("Ed25519");
-          default -> throw new HttpProblem(401, "unsupported token algorithm");
-        }
-        sig.initVerify(key);
-        sig.update(signingInput(parts));
-        if (!sig.verify(signature)) {
-          throw new HttpProblem(401, "invalid token signature");
-        }
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        throw new HttpProblem(401, "invalid token signature");
-      }
-      requireNotExpired(claims);
-    }
+    throw new IllegalArgumentException("jwt_verify_key: not an RSA, EC (P-256) or Ed25519 public key");
   }
 
   /**
-   * The public key of a PEM {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo): RSA, EC or Ed25519.
+   * Throws a 401 {@link HttpProblem} when the token must be refused.
    *
-   * @throws IllegalArgumentException naming {@code jwt_verify_key} when it is anything else
+   * @param token the compact token, three parts
+   * @param claims its payload, already parsed
    */
-  static PublicKey parsePem(String pem) {
-    if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
-      throw new IllegalArgumentException("jwt_verify_key: expected hs256:<secret> or a PEM public key "
-          + "(-----BEGIN PUBLIC KEY-----)");
+  abstract void verify(String token, JsonNode claims);
+
+  /** The algorithm the configured key verifies, or empty in decode-only mode. */
+  abstract Optional<String> algorithm();
+
+  private static final class DecodeOnly extends JwtVerifier {
+    @Override
+    void verify(String token, JsonNode claims) {
+      // decode-only: the gateway verified the token upstream
     }
-    String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-    byte[] der;
-    try {
-      der = Base64.getDecoder().decode(base64);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("jwt_verify_key: the PEM public key is not base64", e);
+
+    @Override
+    Optional<String> algorithm() {
+      return Optional.empty();
     }
-    for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
+  }
+
+  private static final class Verifying extends JwtVerifier {
+    private final String algorithm;
+    private final JWTAuth auth;
+
+    /** @throws RuntimeException when the key is not one of {@code algorithm} */
+    Verifying(String algorithm, String key) {
+      this.algorithm = algorithm;
+      JWTAuthOptions options = new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(key))
+          .setJWTOptions(new JWTOptions().setLeeway(CLOCK_SKEW_SECONDS));
+      // Vert.x is needed only to read a key store file, which is not used: the key is given in memory
+      this.auth = JWTAuth.create(null, options);
+    }
+
+    @Override
+    Optional<String> algorithm() {
+      return Optional.of(algorithm);
+    }
+
+    @Override
+    void verify(String token, JsonNode claims) {
+      // the library refuses any other algorithm too; asking first gives the clearer message for
+      // "alg": "none" tokens, which usually come without a signature part at all
+      if (!algorithm.equals(headerAlgorithm(token))) {
+        throw new HttpProblem(401, "unsupported token algorithm");
+      }
+      for (String claim : List.of("exp", "nbf", "iat")) {
+        requireNumericDate(claims, claim);
+      }
+      Future<User> result;
       try {
-        return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        // try the next algorithm
+        result = auth.authenticate(new TokenCredentials(token));
+      } catch (RuntimeException e) {
+        throw refusal(e, claims);
+      }
+      // the provider decides without I/O (the key is in memory), so the future is complete on return
+      if (!result.isComplete()) {
+        throw new HttpProblem(401, "invalid token");
+      }
+      if (result.failed()) {
+        throw refusal(result.cause(), claims);
       }
     }
-    throw new IllegalArgumentException("jwt_verify_key: not an RSA, EC or Ed25519 public key");
-  }
 
-  static void requireAlg(String[] parts, String expected) {
-    if (!expected.equals(header(parts).path("alg").asText(""))) {
-      throw new HttpProblem(401, "unsupported token algorithm");
+    private static HttpProblem refusal(Throwable cause, JsonNode claims) {
+      String message = cause.getMessage() == null ? "" : cause.getMessage();
+      if (cause instanceof NoSuchKeyIdException || message.contains("\"none\" not allowed")) {
+        return new HttpProblem(401, "unsupported token algorithm");
+      }
+      if (cause instanceof SignatureException || message.contains("Signature")
+          || message.contains("not signed") || cause instanceof IllegalArgumentException) {
+        return new HttpProblem(401, "invalid token signature");
+      }
+      if (message.contains("expired")) {
+        long now = System.currentTimeMillis() / 1000;
+        JsonNode exp = claims.get("exp");
+        boolean expired = exp != null && now - CLOCK_SKEW_SECONDS >= exp.asLong();
+        return new HttpProblem(401, expired ? "token expired" : "token not valid yet");
+      }
+      if (cause instanceof DecodeException) {
+        return new HttpProblem(401, "malformed token");
+      }
+      return new HttpProblem(401, "invalid token");
     }
-  }
 
-  static JsonNode header(String[] parts) {
-    try {
-      return Json.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[0]));
-    } catch (IllegalArgumentException | java.io.IOException e) {
-      throw new HttpProblem(401, "malformed token");
+    private static String headerAlgorithm(String token) {
+      int dot = token.indexOf('.');
+      try {
+        JsonNode header = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(dot < 0 ? token : token.substring(0, dot)));
+        return header == null ? "" : header.path("alg").asText("");
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        throw new HttpProblem(401, "malformed token");
+      }
     }
-  }
 
-  static void requireNotExpired(JsonNode claims) {
-    JsonNode exp = claims.get("exp");
-    if (exp != null && exp.isNumber() && exp.asLong() * 1000L < System.currentTimeMillis()) {
-      throw new HttpProblem(401, "token expired");
+    /**
+     * A time claim, when present, must be a number of seconds that fits a long: a date string or
+     * {@code 10^30} written out is not read one way here and another way by the library.
+     */
+    private static void requireNumericDate(JsonNode claims, String name) {
+      JsonNode value = claims.get(name);
+      if (value == null || value.isNull()) {
+        return;
+      }
+      if (!value.isNumber() || (value.isIntegralNumber() && !value.canConvertToLong())) {
+        throw new HttpProblem(401, "malformed token: " + name);
+      }
     }
-    if (exp != null && !exp.isNumber()) {
-      throw new HttpProblem(401, "malformed token: exp");
-    }
-  }
-
-  static byte[] signingInput(String[] parts) {
-    return (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  static byte[] signature(String[] parts) {
-    try {
-      return Base64.getUrlDecoder().decode(parts[2]);
-    } catch (IllegalArgumentException e) {
-      throw new HttpProblem(401, "invalid token signature");
-    }
-  }
-
-  /** JOSE ES256 signatures are r||s (32 bytes each); the JDK wants ASN.1 DER. */
-  static byte[] joseToDer(byte[] jose) {
-    if (jose.length != 64) {
-      throw new IllegalArgumentException("bad ES256 signature length");
-    }
-    byte[] r = new BigInteger(1, Arrays.copyOfRange(jose, 0, 32)).toByteArray();
-    byte[] s = new BigInteger(1, Arrays.copyOfRange(jose, 32, 64)).toByteArray();
-    int len = 2 + r.length + 2 + s.length;
-    byte[] der = new byte[2 + len];
-    int i = 0;
-    der[i++] = 0x30;
-    der[i++] = (byte) len;
-    der[i++] = 0x02;
-    der[i++] = (byte) r.length;
-    System.arraycopy(r, 0, der, i, r.length);
-    i += r.length;
-    der[i++] = 0x02;
-    der[i++] = (byte) s.length;
-    System.arraycopy(s, 0, der, i, s.length);
-    return der;
   }
 }

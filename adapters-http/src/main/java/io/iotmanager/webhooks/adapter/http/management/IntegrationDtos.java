@@ -14,6 +14,7 @@ import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
+import io.iotmanager.webhooks.domain.WebhookUrl;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class IntegrationDtos {
         }
         Optional<WebhookSecret> secret = req.http.secret() == null ? Optional.empty()
             : Optional.of(secretOf(req.http.secret()));
-        return Credentials.http(new HttpCredentials(HttpCredentials.parseUrl(req.http.url()), secret));
+        return Credentials.http(new HttpCredentials(WebhookUrl.parseNew(req.http.url()), secret));
       }
       return new Credentials(type, Optional.empty(), req.opaque);
     } catch (DomainValidationException e) {
@@ -108,7 +109,7 @@ final class IntegrationDtos {
 
   static IntegrationResponse response(Integration integration) {
     Credentials c = integration.credentials();
-    HttpResponse http = c.http().map(h -> new HttpResponse(h.url().toString(),
+    HttpResponse http = c.http().map(h -> new HttpResponse(h.shownUrl(),
         h.secret().isPresent() ? WebhookSecret.OMITTED : null)).orElse(null);
     Map<String, Object> other = new LinkedHashMap<>();
     c.opaque().forEach((k, v) -> {

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.http.server;
 
 import io.iotmanager.webhooks.adapter.http.web.Endpoint;
+import io.iotmanager.webhooks.adapter.http.web.InvalidRequests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -9,7 +10,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds the HTTP server and serves the router of both APIs. */
+/**
+ * Binds the HTTP server and serves the router of both APIs; requests the decoder rejects (414, 431,
+ * 400) are answered by {@link InvalidRequests} with the same JSON error as the router's.
+ */
 final class HttpServerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServerVerticle.class);
 
@@ -30,7 +34,7 @@ final class HttpServerVerticle extends VerticleBase {
         .setPort(settings.port())
         .setCompressionSupported(false)
         .setIdleTimeout(120));
-    return server.requestHandler(api.router()).listen().onSuccess(s ->
+    return server.requestHandler(api.router()).invalidRequestHandler(new InvalidRequests()).listen().onSuccess(s ->
         LOG.info("http server listening on {}:{}", settings.host(), s.actualPort()));
   }
 

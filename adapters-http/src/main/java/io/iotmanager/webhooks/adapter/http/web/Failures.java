@@ -60,6 +60,8 @@ public final class Failures {
       case 404 -> "not found";
       case 405 -> "method not allowed";
       case 413 -> "request body too large";
+      case 414 -> "request URI too long";
+      case 431 -> "request header fields too large";
       case 415 -> "unsupported media type";
       case 503 -> "service unavailable";
       default -> status >= 500 ? "internal error" : "request failed";

@@ -5,6 +5,7 @@ import io.iotmanager.webhooks.application.port.out.WebhookRequest;
 import io.iotmanager.webhooks.application.port.out.WebhookResponse;
 import io.iotmanager.webhooks.application.port.out.WebhookSender;
 import io.iotmanager.webhooks.domain.ReservedAddresses;
+import io.iotmanager.webhooks.domain.WebhookUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,6 +19,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +30,10 @@ import java.util.concurrent.TimeoutException;
  * Sends webhooks with Vert.x's HTTP client: pooled keep-alive connections, no redirects, one deadline
  * per attempt. With the address check on, it resolves the host itself, refuses a reserved address and
  * dials exactly the address it checked (the Host header and TLS name stay the URL's), so a DNS answer
- * that changes between check and connect cannot reach an internal address.
+ * that changes between check and connect cannot reach an internal address. A host written in a form
+ * readers disagree on ({@code 0177.0.0.1}, {@code 127.1}, ...) is never dialled, whatever the check says.
+ * A user name and password in a URL saved before they were refused are sent as HTTP Basic
+ * authentication, as the original's Go client does, and masked in every error message.
  */
 final class VertxWebhookSender implements WebhookSender {
   private final Vertx vertx;
@@ -54,6 +60,11 @@ final class VertxWebhookSender implements WebhookSender {
     URI url = request.url();
     boolean ssl = "https".equalsIgnoreCase(url.getScheme());
     int port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+    Optional<String> badHost = WebhookUrl.hostProblem(WebhookUrl.host(url));
+    if (badHost.isPresent()) {
+      return Future.succeededFuture(WebhookResponse.error("refusing to connect to \"" + WebhookUrl.masked(url)
+          + "\": " + badHost.get(), elapsed(start)));
+    }
     String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
         : url.getHost();
     // One deadline for the whole attempt: name resolution, connect, request and response.
@@ -101,6 +112,12 @@ final class VertxWebhookSender implements WebhookSender {
 
   private static Future<WebhookResponse> send(HttpClientRequest req, WebhookRequest request) {
     req.putHeader("Content-Type", "application/json");
+    String userInfo = request.url().getUserInfo();
+    if (userInfo != null) {
+      String pair = userInfo.contains(":") ? userInfo : userInfo + ":";
+      req.putHeader("Authorization", "Basic "
+          + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+    }
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
       req.putHeader(h.getKey(), h.getValue());
     }
@@ -123,20 +140,26 @@ final class VertxWebhookSender implements WebhookSender {
     });
   }
 
+  /** The attempt's error as stored and shown: Go's wording, the URL's password masked. */
   private static String describe(Throwable err, WebhookRequest request) {
     if (err instanceof ReservedDestination) {
       return err.getMessage();
     }
+    String url = WebhookUrl.masked(request.url());
     if (err instanceof TimeoutException || (err.getMessage() != null
         && err.getMessage().toLowerCase(Locale.ROOT).contains("timeout"))) {
-      return "Post \"" + request.url() + "\": context deadline exceeded (timeout after "
+      return "Post \"" + url + "\": context deadline exceeded (timeout after "
           + request.timeout().toMillis() + " ms)";
     }
     if (err instanceof java.net.UnknownHostException) {
-      return "Post \"" + request.url() + "\": dial tcp: lookup " + request.url().getHost() + ": no such host";
+      return "Post \"" + url + "\": dial tcp: lookup " + request.url().getHost() + ": no such host";
     }
     String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    return "Post \"" + request.url() + "\": " + message;
+    String userInfo = request.url().getRawUserInfo();
+    if (userInfo != null) {
+      message = message.replace(userInfo, WebhookUrl.MASK);
+    }
+    return "Post \"" + url + "\": " + message;
   }
 
   private static long elapsed(long startNanos) {

@@ -120,7 +120,7 @@ class JwtVerifierTest {
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
-    verifier.verify(parts, claims);
+    verifier.verify(token, claims);
   }
 
   static HttpProblem refused(JwtVerifier verifier, String token) {

@@ -5,7 +5,7 @@ import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.Integration;
 import io.iotmanager.webhooks.domain.Provider;
 
-/** Create an integration for a tenant. The id is chosen by the service. */
+/** Create an integration for a tenant. The id is chosen by the service; a webhook URL meets {@link NewDestination}. */
 public record CreateIntegrationCommand(String tenantId, Provider provider, Credentials credentials, String description) {
   public CreateIntegrationCommand {
     if (tenantId == null) {
@@ -20,5 +20,6 @@ public record CreateIntegrationCommand(String tenantId, Provider provider, Crede
     description = description == null ? "" : description;
     Integration.checkPairing(provider, credentials);
     Integration.checkDescription(description);
+    NewDestination.check(credentials);
   }
 }

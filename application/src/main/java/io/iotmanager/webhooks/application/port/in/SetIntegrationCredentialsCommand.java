@@ -4,7 +4,7 @@ import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import java.util.UUID;
 
-/** Replace the credentials of an integration. */
+/** Replace the credentials of an integration; a webhook URL meets {@link NewDestination}. */
 public record SetIntegrationCredentialsCommand(String tenantId, UUID integrationId, Credentials credentials) {
   public SetIntegrationCredentialsCommand {
     if (tenantId == null || integrationId == null) {
@@ -13,5 +13,6 @@ public record SetIntegrationCredentialsCommand(String tenantId, UUID integration
     if (credentials == null) {
       throw new DomainValidationException("credentials: cannot be blank");
     }
+    NewDestination.check(credentials);
   }
 }

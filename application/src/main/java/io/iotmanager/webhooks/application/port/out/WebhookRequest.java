@@ -15,4 +15,12 @@ public record WebhookRequest(URI url, byte[] body, Map<String, String> headers, 
   public WebhookRequest {
     headers = Map.copyOf(headers);
   }
+
+  /** Without the body and header values, and with a password in the URL masked. */
+  @Override
+  public String toString() {
+    return "WebhookRequest[url=" + io.iotmanager.webhooks.domain.WebhookUrl.masked(url) + ", body=" + body.length
+        + " bytes, headers=" + new java.util.TreeSet<>(headers.keySet()) + ", timeout=" + timeout
+        + ", checkAddress=" + checkAddress + "]";
+  }
 }

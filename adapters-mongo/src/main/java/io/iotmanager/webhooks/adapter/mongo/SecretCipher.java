@@ -1,5 +1,8 @@
-package io.iotmanager.webhooks.domain;
+package io.iotmanager.webhooks.adapter.mongo;
 
+import io.iotmanager.webhooks.domain.CryptoUnavailableException;
+import io.iotmanager.webhooks.domain.DomainValidationException;
+import io.iotmanager.webhooks.domain.WebhookSecret;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -11,11 +14,11 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts integration secrets at rest (API.md A7), byte-compatible with iot-manager's {@code crypto}
+ * Encrypts integration secrets at rest (API.md A7, A9), byte-compatible with iot-manager's {@code crypto}
  * package: AES-256-CFB (128-bit segments) and HMAC-SHA512 over the plaintext, both keyed with the same
  * 32-byte key, stored as {@code 0x01 || IV(16) || ciphertext || HMAC(64)}.
  */
-public final class SecretCipher {
+final class SecretCipher {
   /** The format version, the first byte of every blob. */
   public static final byte VERSION = 0x01;
   /** The algorithm name iot-manager stores next to the blob in MongoDB. */
