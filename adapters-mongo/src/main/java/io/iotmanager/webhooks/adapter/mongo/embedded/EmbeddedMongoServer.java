@@ -21,8 +21,9 @@ import org.h2.mvstore.MVStoreException;
  * <p>Private: only a client holding this process's random credentials may run any command but the
  * handshake ({@link PrivateBackend}); a stock client on the same host is refused.
  *
- * <p>What it is not: only {@code _id} and unique indexes are real (other indexes are accepted and
- * ignored, so every other query scans); TTL indexes never expire anything; there are no transactions.
+ * <p>What it is not: only {@code _id}, unique and single-field indexes are real (single-field ones in
+ * memory, {@link MemoryIndex}); compound indexes are accepted and ignored, so queries on them scan; TTL
+ * indexes never expire anything; there are no transactions.
  *
  * <p><strong>Blocking:</strong> {@link #start} and {@link #close} do file I/O and wait for threads; call
  * them off the event loop ({@code vertx.executeBlocking(...)}).
