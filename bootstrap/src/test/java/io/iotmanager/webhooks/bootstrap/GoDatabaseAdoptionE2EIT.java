@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.Test;
  * service's code; the AES-256-CFB + HMAC-SHA512 blob is built here with the JDK, as the Go code builds it.
  */
 class GoDatabaseAdoptionE2EIT {
-  private static final Pattern STORE_URL = Pattern.compile(" at (mongodb://\\S+), database ");
   private static final String ALGORITHM = "AES_256_CFB_HMAC_SHA512";
 
   static JsonObject bin4(UUID id) {
@@ -166,8 +163,6 @@ class GoDatabaseAdoptionE2EIT {
     if (TestService.realMongo()) {
       return System.getenv("IOT_MANAGER_MONGO_URL");
     }
-    Matcher m = STORE_URL.matcher(service.storeDescription());
-    assertTrue(m.find(), service.storeDescription());
-    return m.group(1);
+    return service.storeConnectionString(); // the embedded store's, with this process's credentials
   }
 }
