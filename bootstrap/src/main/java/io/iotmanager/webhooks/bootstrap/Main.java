@@ -1,6 +1,5 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import io.iotmanager.webhooks.adapter.mongo.embedded.StoreFileException;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,16 +8,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the fat jar: loads the configuration, then runs the service (default) or the
- * {@code re-encrypt} command. Invalid configuration exits 2 naming the key; an embedded store file that
- * is empty, truncated or damaged exits 3 (the file unchanged); SIGTERM exits 0 after a
- * bounded graceful stop.
+ * {@code re-encrypt} command. A start-up failure is one ERROR line and the {@link ExitCode} of its cause
+ * (invalid configuration 2, naming the key; store file 3; listen address 4; store unreachable 5;
+ * data_dir 6; anything else 1), with the stack trace at debug level only; SIGTERM exits 0 after a bounded
+ * graceful stop.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  static final int EXIT_INVALID_CONFIG = 2;
-  static final int EXIT_FAILURE = 1;
-  /** The embedded store's file exists but is empty, truncated or damaged; it was left unchanged. */
-  static final int EXIT_STORE_FILE = 3;
   private static final long STOP_TIMEOUT_SECONDS = 30;
 
   private Main() {}
@@ -30,13 +26,14 @@ public final class Main {
       commandLine = CommandLine.parse(args);
       if (CommandLine.HELP.equals(commandLine.command())) {
         LOG.info("\n{}", CommandLine.usage());
-        System.exit(0);
+        System.exit(ExitCode.OK.code());
         return;
       }
       config = ConfigLoader.load(commandLine.configFile(), System.getenv());
     } catch (InvalidConfigException e) {
       LOG.error("{}", e.getMessage());
-      System.exit(EXIT_INVALID_CONFIG);
+      LOG.debug("invalid configuration", e);
+      System.exit(ExitCode.INVALID_CONFIG.code());
       return;
     }
     if (CommandLine.RE_ENCRYPT.equals(commandLine.command())) {
@@ -46,31 +43,21 @@ public final class Main {
     serve(config);
   }
 
-  private static StoreFileException storeFileFailure(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof StoreFileException refused) {
-        return refused;
-      }
-    }
-    return null;
-  }
-
   private static void serve(ServiceConfig config) {
     Vertx vertx = Vertx.vertx();
     Service service;
     try {
       service = Service.start(vertx, config).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      StoreFileException refused = storeFileFailure(e);
-      if (refused != null) {
-        LOG.error("start-up refused: {}", refused.getMessage());
-        vertx.close();
-        System.exit(EXIT_STORE_FILE);
-        return;
+      ExitCode exit = ExitCode.of(e);
+      LOG.error("start-up failed ({}, exit code {}): {}", exit.meaning(), exit.code(), ExitCode.describe(e));
+      LOG.debug("start-up failure", e);
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception closing) {
+        LOG.debug("closing vert.x after a failed start-up", closing);
       }
-      LOG.error("start-up failed: {}", e.getMessage(), e);
-      vertx.close();
-      System.exit(EXIT_FAILURE);
+      System.exit(exit.code());
       return;
     }
     AtomicBoolean stopping = new AtomicBoolean();

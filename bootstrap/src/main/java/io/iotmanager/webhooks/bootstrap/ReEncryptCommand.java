@@ -23,13 +23,15 @@ final class ReEncryptCommand {
         long changed = store.reencryptSecrets(fromKey, target).await(300, TimeUnit.SECONDS);
         LOG.info("re-encrypt: {} secret(s) rewritten{}", changed,
             target.isPresent() ? " under the new key" : " in plain text (no target key)");
-        return 0;
+        return ExitCode.OK.code();
       } finally {
         store.close().await(30, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
-      LOG.error("re-encrypt failed: {}", e.getMessage());
-      return Main.EXIT_FAILURE;
+      ExitCode exit = ExitCode.of(e);
+      LOG.error("re-encrypt failed ({}, exit code {}): {}", exit.meaning(), exit.code(), ExitCode.describe(e));
+      LOG.debug("re-encrypt failure", e);
+      return exit.code();
     } finally {
       vertx.close();
     }

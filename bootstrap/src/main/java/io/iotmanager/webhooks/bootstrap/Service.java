@@ -3,6 +3,7 @@ package io.iotmanager.webhooks.bootstrap;
 import io.iotmanager.webhooks.adapter.http.auth.Identities;
 import io.iotmanager.webhooks.adapter.http.console.ConsoleRoutes;
 import io.iotmanager.webhooks.adapter.http.delivery.Delivery;
+import io.iotmanager.webhooks.adapter.http.docs.DocsRoutes;
 import io.iotmanager.webhooks.adapter.http.intake.IntakeRoutes;
 import io.iotmanager.webhooks.adapter.http.management.EventRoutes;
 import io.iotmanager.webhooks.adapter.http.management.IntegrationRoutes;
@@ -124,7 +125,8 @@ final class Service {
               new CheckHealthService(store.health()),
               metrics),
           metrics,
-          new ConsoleRoutes());
+          new ConsoleRoutes(),
+          new DocsRoutes());
       HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit());
       return vertx.deployVerticle(deliveryVerticle).compose(deliveryId ->
           vertx.deployVerticle(HttpApi.serverVerticle(http, endpoints))
@@ -140,11 +142,6 @@ final class Service {
   /** What the store is (server, address without credentials, database), as logged at start-up. */
   String storeDescription() {
     return store.description();
-  }
-
-  /** How this process reaches its store, credentials included (the embedded store's are random): for tests. */
-  String storeConnectionString() {
-    return store.connectionString();
   }
 
   /**

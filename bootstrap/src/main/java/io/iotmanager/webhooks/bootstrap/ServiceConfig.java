@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The service configuration (API.md A8 and B5), already validated by {@link ConfigLoader}.
+ * The service configuration (docs/wire-contract.md A8 and B5), already validated by {@link ConfigLoader}.
  *
  * @param listenHost host or address to bind; empty means all interfaces (IPv6 literals without brackets)
  * @param listenPort TCP port, 1..65535

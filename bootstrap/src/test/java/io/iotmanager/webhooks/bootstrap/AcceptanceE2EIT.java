@@ -1,5 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import org.awaitility.Awaitility;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -207,31 +209,18 @@ class AcceptanceE2EIT {
 
   private static List<Receiver.Received> awaitMatching(String path, Predicate<Receiver.Received> match, int count)
       throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    List<Receiver.Received> found = List.of();
-    while (System.nanoTime() < deadline) {
-      found = receiver.received().stream().filter(r -> r.path().equals(path)).filter(match).toList();
-      if (found.size() >= count) {
-        return found;
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("expected " + count + " request(s) at " + path + ", got " + found.size());
+    return Awaitility.await(count + " request(s) at " + path).atMost(Duration.ofSeconds(30))
+        .until(() -> receiver.received().stream().filter(r -> r.path().equals(path)).filter(match).toList(),
+            found -> found.size() >= count);
   }
 
   private static JsonNode awaitEvents(String token, int count, Predicate<JsonNode> done) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonNode events = null;
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = request("GET", "/api/management/v1/iot-manager/events?per_page=100", token, null);
-      assertEquals(200, r.statusCode(), r.body());
-      events = JSON.readTree(r.body());
-      if (events.size() == count && done.test(events)) {
-        return events;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    throw new AssertionError("events log never showed " + count + " delivered events: " + events);
+    return Awaitility.await("the events log shows " + count + " delivered events").atMost(Duration.ofSeconds(30))
+        .until(() -> {
+          HttpResponse<String> r = request("GET", "/api/management/v1/iot-manager/events?per_page=100", token, null);
+          assertEquals(200, r.statusCode(), r.body());
+          return JSON.readTree(r.body());
+        }, events -> events.size() == count && done.test(events));
   }
 
   private static boolean allDelivered(JsonNode events) {

@@ -79,7 +79,7 @@ final class Api {
     return new JsonObject(reply.body()).getString("error");
   }
 
-  /** An error answer of API.md A1: the status, JSON {error, request_id}, the request id echoed. */
+  /** An error answer of docs/wire-contract.md A1: the status, JSON {error, request_id}, the request id echoed. */
   static void assertErrorStatus(HttpResponse<String> reply, int status) {
     assertEquals(status, reply.statusCode(), reply.body());
     assertEquals("application/json; charset=utf-8", reply.headers().firstValue("Content-Type").orElse(""));
@@ -90,8 +90,39 @@ final class Api {
     assertEquals(body.getString("request_id"), reply.headers().firstValue("X-Men-Requestid").orElse(null));
   }
 
-  static void assertError(HttpResponse<String> reply, int status, String message) {
+  /** As {@link #assertErrorStatus}, with this message unless {@code message} is null; returns the body. */
+  static JsonObject assertError(HttpResponse<String> reply, int status, String message) {
     assertErrorStatus(reply, status);
-    assertEquals(message, errorOf(reply), reply.body());
+    if (message != null) {
+      assertEquals(message, errorOf(reply), reply.body());
+    }
+    return new JsonObject(reply.body());
+  }
+
+  /** An error whose message starts with {@code prefix}. */
+  static String assertErrorStartingWith(HttpResponse<String> reply, int status, String prefix) {
+    String message = assertError(reply, status, null).getString("error");
+    assertTrue(message.startsWith(prefix), "\"" + message + "\" should start with \"" + prefix + "\"");
+    return message;
+  }
+
+  static final String INTEGRATIONS = MANAGEMENT + "/integrations";
+
+  static String webhook(String url) {
+    return integrationJson(url, null);
+  }
+
+  static String webhook(String url, String secret, String description) {
+    return new JsonObject(integrationJson(url, secret)).put("description", description).encode();
+  }
+
+  /** Creates an integration and returns its id, asserting 201, the empty body and the Location. */
+  static String create(TestService on, String token, String body) throws Exception {
+    HttpResponse<String> created = on.call("POST", INTEGRATIONS, token, body);
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals("", created.body());
+    String location = created.headers().firstValue("Location").orElseThrow();
+    assertTrue(location.startsWith(INTEGRATIONS + "/"), location);
+    return location.substring(location.lastIndexOf('/') + 1);
   }
 }

@@ -1,13 +1,14 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.iotmanager.webhooks.bootstrap.Receiver.Answer;
-import io.iotmanager.webhooks.bootstrap.Receiver.Received;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver.Answer;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver.Received;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

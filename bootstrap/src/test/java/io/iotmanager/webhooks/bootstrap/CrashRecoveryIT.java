@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At least once across crashes (API.md B1, issue 5), on the fat jar run as a process: events accepted
+ * At least once across crashes (docs/wire-contract.md B1, issue 5), on the fat jar run as a process: events accepted
  * before a {@code kill -9} or a SIGTERM are all delivered once the service is back on the same store.
  * Each scenario runs on the embedded store and, when {@code IOT_MANAGER_MONGO_URL} is set, on that
  * MongoDB (a fresh database per test). The lease is 6 s ({@code webhooks_lease_seconds}) so recovery
@@ -76,7 +77,7 @@ class CrashRecoveryIT {
     Map<String, String> env = env(store);
     Ledger ledger = new Ledger(200);
     JarProcess first = null;
-    JarProcess second = null;
+    Recovery second = null;
     Receiver receiver = null;
     try {
       first = JarProcess.start(env, List.of(), dir).awaitAlive(START);
@@ -88,28 +89,20 @@ class CrashRecoveryIT {
 
       first.kill();
       Instant killedAt = Instant.now();
-      long restart = System.nanoTime();
-      second = JarProcess.start(env, List.of(), dir).awaitAlive(START);
-      long alive = System.nanoTime();
       receiver = Receiver.start().respond(ledger);
-      JarApi.setUrl(second, TENANT, integration, receiver.url("/hook"));
-      JarProcess recovering = second;
-      ledger.awaitDelivered(accepted, DELIVER, () -> tail(recovering));
-      long done = System.nanoTime();
-      awaitStates(second, TENANT, Map.of("delivered", (long) EVENTS));
+      String up = receiver.url("/hook");
+      second = recover(env, ledger, accepted, Instant.MIN, jar -> JarApi.setUrl(jar, TENANT, integration, up));
 
-      Map<String, List<Ledger.Arrival>> duplicates = ledger.duplicates();
-      Map<String, List<Ledger.Arrival>> unexplained = unexplained(duplicates, second, TENANT, Instant.MIN);
       LOG.info("crash-report scenario=receiver-down store={} events={} restart_to_alive_ms={} "
           + "restart_to_all_delivered_ms={} kill_to_all_delivered_ms={} requests_after_restart={} duplicates={} "
-          + "after_a_timeout={}", store, EVENTS, ms(alive - restart), ms(done - restart),
-          Duration.between(killedAt, Instant.now()).toMillis(), ledger.requests(), duplicates.size(),
-          duplicates.size() - unexplained.size());
-      assertTrue(unexplained.isEmpty(), "nothing was delivered before the crash, so nothing twice unless an attempt "
-          + "timed out: " + unexplained);
-      assertEquals(0, second.terminate(Duration.ofSeconds(45)), "SIGTERM exits 0");
+          + "after_a_timeout={}", store, EVENTS, second.restartToAliveMs(), second.restartToDeliveredMs(),
+          Duration.between(killedAt, Instant.now()).toMillis(), ledger.requests(), second.duplicates().size(),
+          second.duplicates().size() - second.unexplained().size());
+      assertTrue(second.unexplained().isEmpty(), "nothing was delivered before the crash, so nothing twice unless an "
+          + "attempt timed out: " + second.unexplained());
+      assertEquals(0, second.jar().terminate(Duration.ofSeconds(45)), "SIGTERM exits 0");
     } finally {
-      closeAll(first, second, receiver);
+      closeAll(first, second == null ? null : second.jar(), receiver);
     }
   }
 
@@ -124,7 +117,7 @@ class CrashRecoveryIT {
     Map<String, String> env = env(store);
     Ledger ledger = new Ledger(200);
     JarProcess first = null;
-    JarProcess second = null;
+    Recovery second = null;
     Receiver receiver = null;
     try {
       receiver = Receiver.start().respond(ledger).delay(Duration.ofMillis(200));
@@ -139,24 +132,18 @@ class CrashRecoveryIT {
       long before = ledger.deliveredCount();
       assertTrue(before < EVENTS, "the kill must come while deliveries are still going on: " + before
           + " of " + EVENTS + " were delivered already");
-      long restart = System.nanoTime();
-      second = JarProcess.start(env, List.of(), dir).awaitAlive(START);
-      long alive = System.nanoTime();
-      JarProcess recovering = second;
-      ledger.awaitDelivered(accepted, DELIVER, () -> tail(recovering));
-      long done = System.nanoTime();
-      awaitStates(second, TENANT, Map.of("delivered", (long) EVENTS));
+      second = recover(env, ledger, accepted, killedAt, jar -> { });
 
-      Map<String, List<Ledger.Arrival>> duplicates = ledger.duplicates();
-      Map<String, List<Ledger.Arrival>> unexplained = unexplained(duplicates, second, TENANT, killedAt);
       LOG.info("crash-report scenario=in-flight store={} events={} delivered_before_kill={} restart_to_alive_ms={} "
           + "restart_to_all_delivered_ms={} kill_to_all_delivered_ms={} duplicates={} unexplained={}",
-          store, EVENTS, before, ms(alive - restart), ms(done - restart),
-          Duration.between(killedAt, Instant.now()).toMillis(), duplicates.size(), unexplained.size());
-      assertTrue(unexplained.isEmpty(), "delivered twice, not around the crash nor after a timeout: " + unexplained);
-      assertEquals(0, second.terminate(Duration.ofSeconds(45)), "SIGTERM exits 0");
+          store, EVENTS, before, second.restartToAliveMs(), second.restartToDeliveredMs(),
+          Duration.between(killedAt, Instant.now()).toMillis(), second.duplicates().size(),
+          second.unexplained().size());
+      assertTrue(second.unexplained().isEmpty(), "delivered twice, not around the crash nor after a timeout: "
+          + second.unexplained());
+      assertEquals(0, second.jar().terminate(Duration.ofSeconds(45)), "SIGTERM exits 0");
     } finally {
-      closeAll(first, second, receiver);
+      closeAll(first, second == null ? null : second.jar(), receiver);
     }
   }
 
@@ -172,7 +159,7 @@ class CrashRecoveryIT {
     Map<String, String> env = env(store);
     Ledger ledger = new Ledger(503);
     JarProcess first = null;
-    JarProcess second = null;
+    Recovery second = null;
     Receiver receiver = null;
     try {
       receiver = Receiver.start().respond(ledger).delay(Duration.ofMillis(200));
@@ -191,31 +178,57 @@ class CrashRecoveryIT {
 
       ledger.answer(200);
       receiver.delay(Duration.ZERO);
-      long restart = System.nanoTime();
-      second = JarProcess.start(env, List.of(), dir).awaitAlive(START);
-      JarProcess recovering = second;
-      ledger.awaitDelivered(accepted, DELIVER, () -> tail(recovering));
-      long done = System.nanoTime();
-      awaitStates(second, TENANT, Map.of("delivered", (long) EVENTS));
-      long recorded = JarApi.recordedAttempts(second, TENANT);
+      second = recover(env, ledger, accepted, Instant.MIN, jar -> { });
+      long recorded = JarApi.recordedAttempts(second.jar(), TENANT);
 
-      Map<String, List<Ledger.Arrival>> duplicates = ledger.duplicates();
-      Map<String, List<Ledger.Arrival>> unexplained = unexplained(duplicates, second, TENANT, Instant.MIN);
       LOG.info("crash-report scenario=sigterm store={} events={} stop_ms={} requests_before_stop={} "
           + "restart_to_all_delivered_ms={} requests_total={} attempts_recorded={} duplicates={} after_a_timeout={}",
-          store, EVENTS, stopMs, requestsBeforeRestart, ms(done - restart), ledger.requests(), recorded,
-          duplicates.size(), duplicates.size() - unexplained.size());
-      assertTrue(unexplained.isEmpty(), "nothing was delivered before the stop, so nothing twice unless an attempt "
-          + "timed out: " + unexplained);
+          store, EVENTS, stopMs, requestsBeforeRestart, second.restartToDeliveredMs(), ledger.requests(), recorded,
+          second.duplicates().size(), second.duplicates().size() - second.unexplained().size());
+      assertTrue(second.unexplained().isEmpty(), "nothing was delivered before the stop, so nothing twice unless an "
+          + "attempt timed out: " + second.unexplained());
       assertEquals(ledger.requests(), recorded,
           "every attempt the receiver saw is recorded (in-flight attempts end and are written on SIGTERM)");
-      assertEquals(0, second.terminate(Duration.ofSeconds(45)), "SIGTERM exits 0");
+      assertEquals(0, second.jar().terminate(Duration.ofSeconds(45)), "SIGTERM exits 0");
     } finally {
-      closeAll(first, second, receiver);
+      closeAll(first, second == null ? null : second.jar(), receiver);
     }
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /** What a jar restarted on the crashed one's store showed once every accepted event was delivered. */
+  private record Recovery(JarProcess jar, long restartToAliveMs, long restartToDeliveredMs,
+      Map<String, List<Ledger.Arrival>> duplicates, Map<String, List<Ledger.Arrival>> unexplained) {}
+
+  private interface AfterStart {
+    void accept(JarProcess jar) throws Exception;
+  }
+
+  /**
+   * Restarts the jar on the same store, runs {@code afterStart} on it, waits until every accepted event
+   * has arrived and the log shows them all delivered, and reports the duplicates no crash at {@code crash}
+   * nor a timeout explains. The jar is closed if any of that fails.
+   */
+  private Recovery recover(Map<String, String> env, Ledger ledger, List<String> accepted, Instant crash,
+      AfterStart afterStart) throws Exception {
+    long restart = System.nanoTime();
+    JarProcess jar = JarProcess.start(env, List.of(), dir);
+    try {
+      jar.awaitAlive(START);
+      long alive = System.nanoTime();
+      afterStart.accept(jar);
+      ledger.awaitDelivered(accepted, DELIVER, () -> tail(jar));
+      long done = System.nanoTime();
+      awaitStates(jar, TENANT, Map.of("delivered", (long) EVENTS));
+      Map<String, List<Ledger.Arrival>> duplicates = ledger.duplicates();
+      return new Recovery(jar, ms(alive - restart), ms(done - restart), duplicates,
+          unexplained(duplicates, jar, TENANT, crash));
+    } catch (Exception | AssertionError e) {
+      jar.close();
+      throw e;
+    }
+  }
 
   /**
    * The duplicates that neither a crash nor a timeout explains. An event delivered {@code n} times is

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.INTEGRATIONS;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
+import static io.iotmanager.webhooks.bootstrap.Api.INTEGRATIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,10 +26,11 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Adoption in place end to end (API.md A9): integrations and events written into the service's database as
+ * Adoption in place end to end (docs/wire-contract.md A9): integrations and events written into the service's database as
  * Mender's Go iot-manager writes them (BinData ids, secrets as {@code {algorithm, data}} encrypted under
  * the key or the fallback key, an iot-hub integration, a delivered event in {@code log}) are listed over
  * HTTP by their ids, delivered to with signatures from their stored secrets, and their events shown with
@@ -159,10 +161,13 @@ class GoDatabaseAdoptionE2EIT {
     }
   }
 
+  /**
+   * The store, for a client of the test's own: MongoDB only. The embedded store serves only the service's
+   * own client (README, Stores: private to the process); adoption on it is covered by adapters-mongo's
+   * GoDatabaseAdoptionIT.
+   */
   static String storeUrl(TestService service) {
-    if (TestService.realMongo()) {
-      return System.getenv("IOT_MANAGER_MONGO_URL");
-    }
-    return service.storeConnectionString(); // the embedded store's, with this process's credentials
+    Assumptions.assumeTrue(TestService.realMongo(), "another process's client reaches MongoDB only");
+    return System.getenv("IOT_MANAGER_MONGO_URL");
   }
 }

@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static io.iotmanager.webhooks.bootstrap.Webhooks.await;
 import static io.iotmanager.webhooks.bootstrap.Webhooks.createWebhook;
 import static io.iotmanager.webhooks.bootstrap.Webhooks.statusChanged;

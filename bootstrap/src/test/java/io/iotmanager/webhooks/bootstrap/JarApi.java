@@ -106,6 +106,6 @@ final class JarApi {
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return Contract.checked(method, path, HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
   }
 }

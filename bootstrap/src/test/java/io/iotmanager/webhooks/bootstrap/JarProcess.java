@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The fat jar run as a separate process, as an operator runs it. */
 final class JarProcess implements AutoCloseable {
@@ -58,6 +60,11 @@ final class JarProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    String hosts = System.getProperty("jdk.net.hosts.file");
+    if (hosts != null) {
+      // names resolve as in the test JVM: from the test hosts file, no DNS traffic
+      command.add("-Djdk.net.hosts.file=" + hosts);
+    }
     command.add("-jar");
     command.add(jar().toAbsolutePath().toString());
     command.addAll(args);
@@ -69,19 +76,24 @@ final class JarProcess implements AutoCloseable {
     return new JarProcess(pb.start(), log, port);
   }
 
-  /** Waits until {@code GET /alive} answers 204. */
-  JarProcess awaitAlive(Duration timeout) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("service exited with " + process.exitValue() + ":\n" + output());
-      }
-      if (status("GET", "/api/internal/v1/iot-manager/alive") == 204) {
-        return this;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
+  /** Waits until {@code GET /alive} answers 204; fails at once, with its log, if the process exits. */
+  JarProcess awaitAlive(Duration timeout) throws IOException {
+    try {
+      Awaitility.await("GET /alive answers 204").atMost(timeout).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new IllegalStateException("service exited with " + process.exitValue() + ":\n" + output());
+            }
+            return status("GET", "/api/internal/v1/iot-manager/alive") == 204;
+          });
+      return this;
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("service not alive after " + timeout + ":\n" + output(), e);
     }
-    throw new IllegalStateException("service not alive after " + timeout + ":\n" + output());
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   int status(String method, String path) {

@@ -1,5 +1,8 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,14 +100,11 @@ final class Ledger implements Function<Receiver.Received, Receiver.Answer> {
   }
 
   /** Polls {@code condition} every 50 ms until it holds or the deadline passes. */
-  static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnosis)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + ": " + diagnosis.get());
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
+  static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnosis) {
+    try {
+      Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out after " + timeout + " waiting for " + what + ": " + diagnosis.get(), e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import org.awaitility.Awaitility;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,16 +31,11 @@ class MetricsIT {
       assertEquals(202, service.call("DELETE", TestService.INTERNAL + "/tenants/metrics/devices/dev-fail", null,
           null).statusCode());
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      String text = "";
-      while (System.nanoTime() < deadline) {
-        text = service.call("GET", "/metrics", null, null).body();
-        if (value(text, "webhook_attempts_total\\{outcome=\"failed\"\\}") >= 1
-            && value(text, "webhook_attempts_total\\{outcome=\"delivered\"\\}") >= 1) {
-          break;
-        }
-        java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
-      }
+      String text = Awaitility.await("a delivered and a failed attempt in the metrics")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> service.call("GET", "/metrics", null, null).body(),
+              t -> value(t, "webhook_attempts_total\\{outcome=\"failed\"\\}") >= 1
+                  && value(t, "webhook_attempts_total\\{outcome=\"delivered\"\\}") >= 1);
       assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"delivered\"\\}"), text);
       assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"retry\"\\}"), text);
       assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"failed\"\\}"), text);

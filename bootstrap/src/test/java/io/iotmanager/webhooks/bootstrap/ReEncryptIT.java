@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.INTEGRATIONS;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
+import static io.iotmanager.webhooks.bootstrap.Api.INTEGRATIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Key rotation end to end on the fat jar and the embedded store (API.md A7, issue 3): secrets written
+ * Key rotation end to end on the fat jar and the embedded store (docs/wire-contract.md A7, issue 3): secrets written
  * under K1, {@code re-encrypt --to-key K2} reports what it rewrote, the service under K2 alone reads
  * and signs with them, under K1 (with another fallback key) it cannot decrypt them. No output ever shows a secret or a key.
  */
@@ -87,12 +88,12 @@ class ReEncryptIT {
     try (Receiver receiver = Receiver.start()) {
       try (JarProcess jar = JarProcess.start(env(k1), List.of(), dir).awaitAlive(START)) {
         HttpResponse<String> created = send(jar, "POST", INTEGRATIONS, token,
-            ManagementApiIT.webhook(receiver.url("/hook"), secretHex, "rotated"));
+            Api.webhook(receiver.url("/hook"), secretHex, "rotated"));
         assertEquals(201, created.statusCode(), created.body());
         location = created.headers().firstValue("Location").orElseThrow();
         // a second tenant without a secret: nothing to rewrite there
         HttpResponse<String> plain = send(jar, "POST", INTEGRATIONS, TestService.userToken("t-" + UUID.randomUUID()),
-            ManagementApiIT.webhook("https://example.com/no-secret"));
+            Api.webhook("https://example.com/no-secret"));
         assertEquals(201, plain.statusCode(), plain.body());
         stop(jar);
       }
@@ -152,7 +153,7 @@ class ReEncryptIT {
     String location;
     try (JarProcess jar = JarProcess.start(env(k1), List.of(), dir).awaitAlive(START)) {
       HttpResponse<String> created = send(jar, "POST", INTEGRATIONS, token,
-          ManagementApiIT.webhook("https://example.com/x", "c0ffee", ""));
+          Api.webhook("https://example.com/x", "c0ffee", ""));
       assertEquals(201, created.statusCode(), created.body());
       location = created.headers().firstValue("Location").orElseThrow();
       stop(jar);

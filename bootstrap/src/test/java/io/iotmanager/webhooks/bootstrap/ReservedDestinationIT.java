@@ -1,10 +1,10 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.INTEGRATIONS;
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.assertError;
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.assertErrorStartingWith;
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.tenant;
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.webhook;
+import static io.iotmanager.webhooks.bootstrap.Api.INTEGRATIONS;
+import static io.iotmanager.webhooks.bootstrap.Api.assertError;
+import static io.iotmanager.webhooks.bootstrap.Api.assertErrorStartingWith;
+import static io.iotmanager.webhooks.bootstrap.Api.tenant;
+import static io.iotmanager.webhooks.bootstrap.Api.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The reserved-address check at save time (API.md A6) over HTTP, with {@code domain_skipverify=false}.
+ * The reserved-address check at save time (docs/wire-contract.md A6) over HTTP, with {@code domain_skipverify=false}.
  * Names resolve from {@code src/test/resources/test-hosts} only (see the failsafe {@code argLine}), and
  * the check resolves without connecting: nothing here sends a packet to a non-loopback address. No event
  * is ever posted, so nothing is delivered to the integrations stored here either.
@@ -88,17 +88,17 @@ class ReservedDestinationIT {
   void aHostThatResolvesToPublicAddressesIsAccepted() throws Exception {
     String token = TestService.userToken(tenant());
     // public.example.test is 203.0.113.10 in test-hosts; saving only resolves it
-    String id = ManagementApiIT.create(checking, token, webhook("https://public.example.test/hook"));
+    String id = Api.create(checking, token, webhook("https://public.example.test/hook"));
     assertTrue(checking.call("GET", INTEGRATIONS + "/" + id, token, null).body()
         .contains("https://public.example.test/hook"));
     // an IP literal needs no resolver at all
-    ManagementApiIT.create(checking, TestService.userToken(tenant()), webhook("http://203.0.113.11/"));
+    Api.create(checking, TestService.userToken(tenant()), webhook("http://203.0.113.11/"));
   }
 
   @Test
   void newCredentialsAreCheckedTooAndARefusalKeepsTheOldOnes() throws Exception {
     String token = TestService.userToken(tenant());
-    String id = ManagementApiIT.create(checking, token, webhook("https://public.example.test/hook"));
+    String id = Api.create(checking, token, webhook("https://public.example.test/hook"));
     String path = INTEGRATIONS + "/" + id + "/credentials";
     for (String url : new String[] {"http://127.0.0.1/", "http://[::ffff:169.254.169.254]/", "http://localhost/"}) {
       assertErrorStartingWith(checking.call("PUT", path, token, "{\"type\":\"http\",\"http\":{\"url\":\"" + url + "\"}}"),

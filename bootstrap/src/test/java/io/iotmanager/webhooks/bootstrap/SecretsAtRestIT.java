@@ -1,17 +1,14 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import static io.iotmanager.webhooks.bootstrap.ManagementApiIT.INTEGRATIONS;
+import org.awaitility.Awaitility;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
+import static io.iotmanager.webhooks.bootstrap.Api.INTEGRATIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -31,20 +28,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
- * Secrets at rest (API.md A3, A7, A9) through the whole service: with {@code aes_encryption_key} the stored
+ * Secrets at rest (docs/wire-contract.md A3, A7, A9) through the whole service: with {@code aes_encryption_key} the stored
  * document holds an AES blob ({@code {algorithm, data}}, as the Go service stores it), never the secret; the webhook is still signed with the secret; and no log
  * line carries it. The raw document is read with a MongoDB client of its own, on either store.
  */
 class SecretsAtRestIT {
 
-  private ListAppender<ILoggingEvent> logs;
-  private final Map<String, Level> levels = new java.util.HashMap<>();
+  private final List<TestService> started = new java.util.ArrayList<>();
 
   static String newAesKey() {
     byte[] key = new byte[32];
@@ -64,34 +58,20 @@ class SecretsAtRestIT {
     return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Every log event of the service, with this project's loggers and the access log at DEBUG. */
-  @BeforeEach
-  void captureLogs() {
-    logs = new ListAppender<>();
-    logs.start();
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(logs);
-    for (String name : List.of("io.iotmanager", "access")) {
-      Logger logger = (Logger) LoggerFactory.getLogger(name);
-      levels.put(name, logger.getLevel());
-      logger.setLevel(Level.DEBUG);
-    }
+  /** Starts the jar with the log at DEBUG (the access log included); its log is read by {@link #loggedText}. */
+  TestService start(Map<String, String> settings) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(settings);
+    all.put("log_level", "DEBUG");
+    TestService service = TestService.start(all);
+    started.add(service);
+    return service;
   }
 
-  @AfterEach
-  void stopCapturing() {
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    levels.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
-  }
-
-  /** Everything the service logged: messages, arguments and exceptions. */
-  String loggedText() {
+  /** Everything the services of this test logged (each jar's whole output: messages and exceptions). */
+  String loggedText() throws java.io.IOException {
     StringBuilder text = new StringBuilder();
-    for (ILoggingEvent event : logs.list) {
-      text.append(event.getFormattedMessage()).append('\n');
-      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-        text.append(t.getClassName()).append(": ").append(t.getMessage()).append('\n');
-      }
+    for (TestService service : started) {
+      text.append(service.jar.output()).append('\n');
     }
     return text.toString();
   }
@@ -103,12 +83,11 @@ class SecretsAtRestIT {
 
   /** The stored integration document, read with a client of the test's own. */
   static JsonObject rawIntegration(TestService service, String id) throws Exception {
-    String url;
-    if (TestService.realMongo()) {
-      url = System.getenv("IOT_MANAGER_MONGO_URL");
-    } else {
-      url = service.storeConnectionString();
-    }
+    // the embedded store serves only the service's own client (README, Stores: private to the process), so
+    // a client of the test's own can read the raw document on MongoDB only; on the embedded store the
+    // stored form is checked by adapters-mongo's SecretEncryptionIT
+    Assumptions.assumeTrue(TestService.realMongo(), "raw documents are readable by another process on MongoDB only");
+    String url = System.getenv("IOT_MANAGER_MONGO_URL");
     Vertx vertx = Vertx.vertx();
     try {
       MongoClient client = MongoClient.create(vertx, new JsonObject().put("connection_string", url)
@@ -127,16 +106,9 @@ class SecretsAtRestIT {
     }
   }
 
-  static Receiver.Received awaitRequest(Receiver receiver, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Receiver.Received> received = receiver.received();
-      if (received.size() >= count) {
-        return received.get(count - 1);
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("no webhook #" + count + " within 30 s");
+  static Receiver.Received awaitRequest(Receiver receiver, int count) {
+    return Awaitility.await("webhook #" + count).atMost(Duration.ofSeconds(30))
+        .until(receiver::received, received -> received.size() >= count).get(count - 1);
   }
 
   @Test
@@ -147,9 +119,9 @@ class SecretsAtRestIT {
     try (Receiver receiver = Receiver.start()) {
       Path dataDir;
       String id;
-      try (TestService service = TestService.start(Map.of("aes_encryption_key", newAesKey()))) {
+      try (TestService service = start(Map.of("aes_encryption_key", newAesKey()))) {
         dataDir = service.config.dataDir();
-        id = ManagementApiIT.create(service, token, ManagementApiIT.webhook(receiver.url("/hook"),
+        id = Api.create(service, token, Api.webhook(receiver.url("/hook"),
             secretHex.toUpperCase(Locale.ROOT), "encrypted"));
 
         JsonObject document = rawIntegration(service, id);
@@ -158,7 +130,7 @@ class SecretsAtRestIT {
         JsonObject stored = assertInstanceOf(JsonObject.class,
             document.getJsonObject("credentials").getJsonObject("http").getValue("secret"), document.encode());
         assertEquals("AES_256_CFB_HMAC_SHA512", stored.getString("algorithm"), stored.encode());
-        byte[] blob = (byte[]) stored.getJsonObject("data").getValue("$binary");
+        byte[] blob = stored.getJsonObject("data").getBinary("$binary");
         assertEquals(0x01, blob[0], "format version");
         assertEquals(1 + 16 + 20 + 64, blob.length, "0x01 || IV(16) || ciphertext || HMAC-SHA512");
         assertNoSecret(HexFormat.of().formatHex(blob), secretHex, "the blob");
@@ -178,7 +150,7 @@ class SecretsAtRestIT {
 
         // so are the secret fields of the other providers
         String hubToken = TestService.userToken("t-" + UUID.randomUUID());
-        String hubId = ManagementApiIT.create(service, hubToken, "{\"provider\":\"iot-hub\",\"credentials\":"
+        String hubId = Api.create(service, hubToken, "{\"provider\":\"iot-hub\",\"credentials\":"
             + "{\"type\":\"sas\",\"connection_string\":\"HostName=h;SharedAccessKey=" + secretHex + "\"}}");
         JsonObject hub = rawIntegration(service, hubId);
         assertNoSecret(hub.encode(), secretHex, "the stored iot-hub document");
@@ -224,12 +196,12 @@ class SecretsAtRestIT {
   void withoutAKeyTheSecretIsStoredAsItsBytesButStillNeverReturnedNorLogged() throws Exception {
     String secretHex = newSecretHex();
     String token = TestService.userToken("t-" + UUID.randomUUID());
-    try (TestService service = TestService.start()) {
-      String id = ManagementApiIT.create(service, token,
-          ManagementApiIT.webhook("https://example.com/plain", secretHex, ""));
+    try (TestService service = start(Map.of())) {
+      String id = Api.create(service, token,
+          Api.webhook("https://example.com/plain", secretHex, ""));
       JsonObject stored = rawIntegration(service, id).getJsonObject("credentials").getJsonObject("http")
           .getJsonObject("secret");
-      assertEquals(secretHex, HexFormat.of().formatHex((byte[]) stored.getJsonObject("data").getValue("$binary")),
+      assertEquals(secretHex, HexFormat.of().formatHex(stored.getJsonObject("data").getBinary("$binary")),
           "the plain form of A9 without a key: the secret's bytes");
       HttpResponse<String> got = service.call("GET", INTEGRATIONS + "/" + id, token, null);
       assertNoSecret(got.body(), secretHex, "the GET");

@@ -45,7 +45,7 @@ class StoreFileRefusedIT {
     byte[] before = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
     try (JarProcess jar = JarProcess.start(Map.of("IOT_MANAGER_DATA_DIR", dir.resolve("data").toString()),
         List.of(), dir)) {
-      assertEquals(Main.EXIT_STORE_FILE, jar.waitForExit(Duration.ofSeconds(90)), jar.output());
+      assertEquals(ExitCode.STORE_FILE.code(), jar.waitForExit(Duration.ofSeconds(90)), jar.output());
       String output = jar.output();
       assertTrue(output.contains(file.toString()), output);
       assertTrue(output.contains("move it aside"), output);

@@ -1,5 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import org.awaitility.Awaitility;
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static io.iotmanager.webhooks.bootstrap.Api.assertErrorStatus;
 import static io.iotmanager.webhooks.bootstrap.Api.bulk;
 import static io.iotmanager.webhooks.bootstrap.Api.devices;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * API.md B1 when the store goes away under a running service: intake answers 503 with an error body
+ * docs/wire-contract.md B1 when the store goes away under a running service: intake answers 503 with an error body
  * within a bound, never 202, health says 503, and once the store is back nothing of the refused calls
  * is there. The store is reached through a {@link TcpProxy} the test cuts: in front of the real MongoDB
  * of {@code IOT_MANAGER_MONGO_URL} when set, else in front of an in-process server of the same kind as
@@ -125,8 +127,8 @@ class StoreOutageIT {
   }
 
   private static void assertRecovers(TestService service, String tenant) throws Exception {
-    Eventually.until("health is 204 again", Duration.ofSeconds(60),
-        () -> service.call("GET", INTERNAL + "/health", null, null).statusCode() == 204);
+    Awaitility.await("health is 204 again").atMost(Duration.ofSeconds(60))
+        .until(() -> service.call("GET", INTERNAL + "/health", null, null).statusCode() == 204);
     assertEquals(List.of("before"), deviceIds(Api.events(service, tenant, "")),
         "nothing of the refused calls was stored, and the tenant was not deleted");
     assertEquals(1, Api.integrations(service, tenant).size());

@@ -1,6 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import io.vertx.core.Vertx;
+import io.iotmanager.webhooks.adapter.http.testing.Jwts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,34 +10,38 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The whole service wired in this JVM, on real sockets and a real store: the MongoDB named by
- * {@code IOT_MANAGER_MONGO_URL} when set (a fresh database per instance, dropped by nobody: names are
- * random), else the embedded server in a temporary directory. Configure it with the same keys and
- * values as the environment (e.g. {@code "webhooks_retry_schedule" -> "200ms,200ms"}).
+ * The whole service as an operator runs it: the fat jar in a process of its own ({@link JarProcess}), on
+ * a real socket and a real store: the MongoDB named by {@code IOT_MANAGER_MONGO_URL} when set (a fresh
+ * database per instance: names are random), else the embedded server in a temporary directory.
+ * Configure it with the same keys and values as the environment (e.g.
+ * {@code "webhooks_retry_schedule" -> "200ms,200ms"}). Every API response it receives is checked against
+ * the OpenAPI documents ({@link Contract}).
  */
 final class TestService implements AutoCloseable {
   static final String MANAGEMENT = "/api/management/v1/iot-manager";
   static final String INTERNAL = "/api/internal/v1/iot-manager";
+  private static final Pattern STORE = Pattern.compile("store: (.*)");
 
-  final Vertx vertx;
-  final Service service;
+  final JarProcess jar;
+  /** The configuration the jar runs with, as it parses it from the same environment. */
   final ServiceConfig config;
   final int port;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestService(Vertx vertx, Service service, ServiceConfig config) {
-    this.vertx = vertx;
-    this.service = service;
+  private TestService(JarProcess jar, ServiceConfig config) {
+    this.jar = jar;
     this.config = config;
-    this.port = config.listenPort();
+    this.port = jar.port;
   }
 
   static boolean realMongo() {
@@ -45,26 +49,26 @@ final class TestService implements AutoCloseable {
     return url != null && !url.isBlank();
   }
 
-  /** Starts the service with these settings (keys as in the YAML file) over the test store. */
+  /** Starts the jar with these settings (keys as in the YAML file) over the test store. */
   static TestService start(Map<String, String> settings) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("IOT_MANAGER_LISTEN", "127.0.0.1:" + JarProcess.freePort());
     env.put("IOT_MANAGER_DOMAIN_SKIPVERIFY", "true");
     env.put("IOT_MANAGER_MONGO_DBNAME", "it_" + UUID.randomUUID().toString().replace("-", ""));
+    Path dir = Files.createTempDirectory("iot-webhooks-it");
     if (realMongo()) {
       env.put("IOT_MANAGER_MONGO_URL", System.getenv("IOT_MANAGER_MONGO_URL"));
     } else {
-      Path dir = Files.createTempDirectory("iot-webhooks-it");
-      env.put("IOT_MANAGER_DATA_DIR", dir.toString());
+      env.put("IOT_MANAGER_DATA_DIR", dir.resolve("data").toString());
     }
-    settings.forEach((k, v) -> env.put("IOT_MANAGER_" + k.toUpperCase(java.util.Locale.ROOT), v));
+    settings.forEach((k, v) -> env.put("IOT_MANAGER_" + k.toUpperCase(Locale.ROOT), v));
     ServiceConfig config = ConfigLoader.load(Optional.empty(), env);
-    Vertx vertx = Vertx.vertx();
+    JarProcess jar = JarProcess.start(env, List.of(), dir);
     try {
-      Service service = Service.start(vertx, config).await(60, TimeUnit.SECONDS);
-      return new TestService(vertx, service, config);
-    } catch (Exception e) {
-      vertx.close();
+      jar.awaitAlive(Duration.ofSeconds(150));
+      return new TestService(jar, config);
+    } catch (Exception | AssertionError e) {
+      jar.close();
       throw e;
     }
   }
@@ -75,24 +79,25 @@ final class TestService implements AutoCloseable {
 
   /** An unverified user token of {@code tenant} (decode-only mode, as behind Mender's gateway). */
   static String userToken(String tenant) {
-    return token("{\"sub\":\"" + UUID.randomUUID() + "\",\"mender.user\":true,\"mender.tenant\":\"" + tenant + "\"}");
+    return Jwts.userToken(tenant);
   }
 
   /** A JWT with an {@code alg: none} header, this payload and a dummy signature. */
   static String token(String payloadJson) {
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
-        + b64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
+    return Jwts.token(payloadJson);
   }
 
-  /** The store's description, with its {@code mongodb://} address (not the embedded server's). */
+  /**
+   * The store's description from the service's log: with its {@code mongodb://} address on MongoDB; the
+   * embedded store's address is not logged (it serves only the service's own client).
+   */
   String storeDescription() {
-    return service.storeDescription();
-  }
-
-  /** The URL this service's own client uses, with the embedded store's per-process credentials. */
-  String storeConnectionString() {
-    return service.storeConnectionString();
+    try {
+      Matcher m = STORE.matcher(jar.output());
+      return m.find() ? m.group(1) : "";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   String url(String path) {
@@ -116,7 +121,7 @@ final class TestService implements AutoCloseable {
     if (body != null && !headers.containsKey("Content-Type")) {
       b.header("Content-Type", "application/json");
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return Contract.checked(method, path, http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
   }
 
   /**
@@ -131,15 +136,14 @@ final class TestService implements AutoCloseable {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return Contract.checked(method, path, http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
   }
 
+  /** SIGTERM, then waits for the exit. */
   @Override
   public void close() throws Exception {
-    try {
-      service.stop().await(30, TimeUnit.SECONDS);
-    } finally {
-      vertx.close().await(30, TimeUnit.SECONDS);
+    if (jar.isAlive()) {
+      jar.terminate(Duration.ofSeconds(30));
     }
   }
 }

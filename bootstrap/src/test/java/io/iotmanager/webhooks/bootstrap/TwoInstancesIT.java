@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static io.iotmanager.webhooks.bootstrap.CrashRecoveryIT.awaitStates;
 import static io.iotmanager.webhooks.bootstrap.CrashRecoveryIT.count;
 import static io.iotmanager.webhooks.bootstrap.CrashRecoveryIT.ms;

@@ -1,5 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonArray;
@@ -94,12 +96,10 @@ final class Webhooks {
 
   /** As {@link #await(Duration, String, Check)}, the message computed when it fails. */
   static void await(Duration within, Supplier<String> what, Check check) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!check.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what.get());
-      }
-      Thread.sleep(20);
+    try {
+      Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(20)).until(check::holds);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("not within " + within + ": " + what.get(), e);
     }
   }
 
@@ -116,12 +116,11 @@ final class Webhooks {
 
   /** Checks that {@code check} keeps holding for {@code period} (e.g. that no further request arrives). */
   static void assertStays(Duration period, String what, BooleanSupplier check) throws Exception {
-    long end = System.nanoTime() + period.toNanos();
-    while (System.nanoTime() < end) {
-      if (!check.getAsBoolean()) {
-        throw new AssertionError("stopped holding within " + period + ": " + what);
-      }
-      Thread.sleep(20);
+    try {
+      Awaitility.await().pollInterval(Duration.ofMillis(20)).during(period).atMost(period.plusSeconds(5))
+          .until(check::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("stopped holding within " + period + ": " + what, e);
     }
   }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Addresses a webhook must never be sent to (API.md A6, server-side request forgery): loopback,
+ * Addresses a webhook must never be sent to (docs/wire-contract.md A6, server-side request forgery): loopback,
  * unspecified, private, link-local, multicast, broadcast, CGNAT, {@code 0/8}, {@code 198.18/15},
  * {@code 240/4}, NAT64, and the IPv4-mapped ({@code ::ffff:a.b.c.d}) and IPv4-compatible
  * ({@code ::a.b.c.d}) forms of the IPv4 ranges, and the tunnel addresses that embed a reserved IPv4

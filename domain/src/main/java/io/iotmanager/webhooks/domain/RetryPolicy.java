@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * When to try a failed webhook again (API.md B2). A pure function of the attempts made so far, the
+ * When to try a failed webhook again (docs/wire-contract.md B2). A pure function of the attempts made so far, the
  * last outcome, the current time and a caller-supplied random number, so it is deterministic in tests.
  *
  * <p>At most {@code 1 + schedule.size()} attempts are made; the delay before attempt {@code n + 1} is

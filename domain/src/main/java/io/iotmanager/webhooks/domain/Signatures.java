@@ -13,7 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signatures of a webhook request (API.md A5 and B4): Mender's {@code X-Men-Signature} and the
+ * Signatures of a webhook request (docs/wire-contract.md A5 and B4): Mender's {@code X-Men-Signature} and the
  * Standard Webhooks {@code webhook-signature}, both HMAC-SHA256 keyed with the hex-decoded secret.
  */
 public final class Signatures {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SignaturesTest {
-  /** The body of the API.md A5 test vector. */
+  /** The body of the docs/wire-contract.md A5 test vector. */
   private static final String VECTOR_BODY = "{\"id\":\"00000000-0000-0000-0000-000000000000\","
       + "\"type\":\"device-decommissioned\",\"data\":{\"id\":\"dev1\"},\"time\":\"2024-01-01T00:00:00Z\"}";
   private static final byte[] BODY = VECTOR_BODY.getBytes(StandardCharsets.UTF_8);

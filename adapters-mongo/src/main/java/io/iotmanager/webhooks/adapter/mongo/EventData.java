@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The {@code data} field of an event in the Go service's form (API.md A9): the device as in the webhook
+ * The {@code data} field of an event in the Go service's form (docs/wire-contract.md A9): the device as in the webhook
  * body, with {@code created_ts} and {@code auth_sets[].ts} as BSON dates (the Go service's
  * {@code time.Time}); and back, the webhook body of an event the Go service wrote.
  */

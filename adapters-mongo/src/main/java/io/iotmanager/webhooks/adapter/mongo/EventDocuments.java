@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /**
  * Maps {@link EventRecord} to and from its document in {@value #COLLECTION}, the Go iot-manager's events
- * log (API.md A9), with this service's delivery state as extra fields beside the Go ones: the event, its
+ * log (docs/wire-contract.md A9), with this service's delivery state as extra fields beside the Go ones: the event, its
  * exact webhook body and one delivery status per target integration, all in one document so that intake is
  * a single write and each delivery update is a single-document atomic update.
  * <pre>{@code

@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Maps {@link Integration} to and from its document in {@value #COLLECTION}, exactly as Mender's Go
- * iot-manager stores it (API.md A9), so that either service reads what the other wrote:
+ * iot-manager stores it (docs/wire-contract.md A9), so that either service reads what the other wrote:
  * <pre>{@code
  * {_id: BinData(4, <uuid>), tenant_id: "<tenant>", provider: "webhook",
  *  credentials: {type: "http", http: {url: "https://…", secret?: {algorithm: "AES_256_CFB_HMAC_SHA512", data: BinData}}},

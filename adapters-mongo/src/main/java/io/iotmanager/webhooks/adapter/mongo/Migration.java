@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves data written by version 1 of this service into the Go service's documents (API.md A9), at
+ * Moves data written by version 1 of this service into the Go service's documents (docs/wire-contract.md A9), at
  * start-up, before anything else reads the store:
  * <ul>
  *   <li>integrations with a string {@code _id} get a BinData subtype 4 one, their secrets (hex text or

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param dataDir          where the embedded server keeps its file (unused with a {@code mongoUrl})
  * @param eventTtlSeconds  retention of events ({@code event_exp_timeout}); each event stores its own
  *                         {@code expire_ts}, so a change applies to new events only
- * @param aesKey           base64 of a 32-byte key: secrets are stored encrypted under it (API.md A7)
+ * @param aesKey           base64 of a 32-byte key: secrets are stored encrypted under it (docs/wire-contract.md A7)
  * @param aesFallbackKey   base64 of a 32-byte key that still decrypts older secrets during a rotation
  * @param healthTimeout    how long a health ping may take before the store counts as unavailable
  * @param maxIntegrationsPerTenant {@code max_integrations_per_tenant}: only to warn at start-up when the
@@ -51,7 +51,7 @@ public record MongoStoreSettings(String mongoUrl, String dbName, Path dataDir, l
     }
   }
 
-  /** The embedded store in {@code dataDir} with the defaults of API.md A8, no encryption. */
+  /** The embedded store in {@code dataDir} with the defaults of docs/wire-contract.md A8, no encryption. */
   public static MongoStoreSettings embedded(Path dataDir) {
     return new MongoStoreSettings("", DEFAULT_DB_NAME, dataDir, DEFAULT_EVENT_TTL_SECONDS, Optional.empty(),
         Optional.empty(), DEFAULT_HEALTH_TIMEOUT);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prepares the database at start-up, idempotently (several instances may start at once): the collections
- * of the Go iot-manager ({@code integrations}, {@code log}, API.md A9) and {@code meta}; the migration of
+ * of the Go iot-manager ({@code integrations}, {@code log}, docs/wire-contract.md A9) and {@code meta}; the migration of
  * data written by version 1 of this service ({@link Migration}); the indexes; and the schema version,
  * recorded in {@code meta: {_id: "schema", version: 2}}. A database written by a newer schema is refused
  * rather than misread, before anything is changed (version 1 builds refuse a version 2 database the same
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 final class Schema {
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
 
-  /** 1: string ids, {@code events}, {@code {enc}} secrets; 2: the Go service's documents (API.md A9). */
+  /** 1: string ids, {@code events}, {@code {enc}} secrets; 2: the Go service's documents (docs/wire-contract.md A9). */
   static final int VERSION = 2;
   static final String META = "meta";
   static final String SCHEMA_ID = "schema";

@@ -14,7 +14,7 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts integration secrets at rest (API.md A7, A9), byte-compatible with iot-manager's {@code crypto}
+ * Encrypts integration secrets at rest (docs/wire-contract.md A7, A9), byte-compatible with iot-manager's {@code crypto}
  * package: AES-256-CFB (128-bit segments) and HMAC-SHA512 over the plaintext, both keyed with the same
  * 32-byte key, stored as {@code 0x01 || IV(16) || ciphertext || HMAC(64)}.
  */

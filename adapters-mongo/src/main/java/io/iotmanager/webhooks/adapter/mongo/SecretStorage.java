@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Secrets at rest, in one place: how a secret is written into a document and read back, under the
- * configured {@code aes_encryption_key} and {@code aes_encryption_fallback_key} (API.md A7, A9).
+ * configured {@code aes_encryption_key} and {@code aes_encryption_fallback_key} (docs/wire-contract.md A7, A9).
  *
  * <p>The stored form is iot-manager's, so that its Go service reads what this one writes and the other way
  * round:

@@ -64,7 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adoption in place (API.md A9), on the real MongoDB ({@code IOT_MANAGER_MONGO_URL}) or the embedded store:
+ * Adoption in place (docs/wire-contract.md A9), on the real MongoDB ({@code IOT_MANAGER_MONGO_URL}) or the embedded store:
  * a database written document by document as Mender's Go iot-manager writes it, in both its flavours, is
  * opened by this service, used through the repositories, and what this service wrote is read back raw and
  * compared field by field with the Go service's shapes (so the Go service can be swapped back in). The Go

@@ -18,7 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A database as Mender's Go iot-manager leaves it (API.md A9), written document by document with the
+ * A database as Mender's Go iot-manager leaves it (docs/wire-contract.md A9), written document by document with the
  * driver, in the BSON types the Go service uses: BinData subtype 4 ids, {@code {algorithm, data: BinData}}
  * secrets, BSON dates, its indexes, and the {@code devices} and {@code migration_info} collections that
  * belong to it. Nothing here goes through the adapter under test.

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Secrets at rest (API.md A7, A9), in the Go service's {@code {algorithm, data}} form: the plain bytes without
+ * Secrets at rest (docs/wire-contract.md A7, A9), in the Go service's {@code {algorithm, data}} form: the plain bytes without
  * a key, AES blobs with one, the fallback key, the Go service's reading rules, and re-encryption.
  */
 @ExtendWith(VertxExtension.class)

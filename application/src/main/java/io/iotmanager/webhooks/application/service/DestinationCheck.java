@@ -10,7 +10,7 @@ import java.net.InetAddress;
 import java.util.Optional;
 
 /**
- * The save-time half of the reserved-address rule (API.md A6): every address the webhook's host
+ * The save-time half of the reserved-address rule (docs/wire-contract.md A6): every address the webhook's host
  * resolves to must be public, unless the check is turned off. It only resolves the name; it never
  * connects to the destination.
  */

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 import io.vertx.core.Future;
 
 /**
- * Durable intake (API.md B1): stores the events of one call, each with one pending delivery per
+ * Durable intake (docs/wire-contract.md B1): stores the events of one call, each with one pending delivery per
  * webhook integration of the tenant, in one batched write claimed at birth by this instance, then
  * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
  * of a tenant whose integrations are all of other providers (never called, A3) are logged without

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.iotmanager.webhooks.application.port.in.DeliverEventsCommand;
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
-import io.iotmanager.webhooks.application.port.out.EventRepository;
-import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.application.port.out.Scheduler;
 import io.iotmanager.webhooks.application.port.out.WebhookRequest;
 import io.iotmanager.webhooks.application.port.out.WebhookResponse;
 import io.iotmanager.webhooks.application.port.out.WebhookSender;
-import io.iotmanager.webhooks.domain.Attempt;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DeliveryOutcome;
 import io.iotmanager.webhooks.domain.DeliveryState;
@@ -59,12 +56,18 @@ class DeliverEventsServiceLeaseTest {
       Credentials.http(new HttpCredentials(URI.create("http://hooks.example/x"), Optional.empty())), "");
   private final HeldSender sender = new HeldSender();
   private final QueuedScheduler scheduler = new QueuedScheduler();
-  private final RecordingEvents events = new RecordingEvents();
+  private final InMemoryEventRepository events = new InMemoryEventRepository();
   private final MovableClock clock = new MovableClock();
   private final DeliverEventsService engine = engine(10);
 
+  private static InMemoryIntegrationRepository integrations(Integration integration) {
+    InMemoryIntegrationRepository integrations = new InMemoryIntegrationRepository();
+    integrations.put(integration);
+    return integrations;
+  }
+
   private DeliverEventsService engine(int maxPerHost) {
-    return new DeliverEventsService(new OneIntegration(integration), events,
+    return new DeliverEventsService(integrations(integration), events,
       sender, scheduler, clock, RetryPolicy.of("1s", 0.0), () -> 0.5,
         new DeliverySettings("me", Duration.ofSeconds(60), Duration.ofSeconds(10), 10, maxPerHost, false, "test",
             Duration.ofMinutes(15), 100, 10, Duration.ofMillis(5)),
@@ -91,8 +94,8 @@ class DeliverEventsServiceLeaseTest {
     assertEquals(1, sender.calls.size(), "delivered, but the store does not know yet: not sent again");
 
     scheduler.runAll();
-    assertEquals(1, events.outcomes.size());
-    assertEquals(DeliveryState.DELIVERED, events.outcomes.get(0).changed().get(0).state());
+    assertEquals(1, events.outcomes().size());
+    assertEquals(DeliveryState.DELIVERED, events.outcomes().get(0).changed().get(0).state());
 
     // Once its round is over the engine no longer holds it: a later hand-over (e.g. the outcome write
     // was lost and the lease expired) is attempted again, as at-least-once requires.
@@ -141,7 +144,7 @@ class DeliverEventsServiceLeaseTest {
     scheduler.runAll();
     assertEquals(1, sender.calls.size(), "nothing starts after the stop began");
     assertEquals(0, oneAtATime.inFlight());
-    assertEquals(2, events.outcomes.size());
+    assertEquals(2, events.outcomes().size());
     DeliveryOutcome delivered = outcomeOf(inFlight);
     assertEquals(DeliveryState.DELIVERED, delivered.changed().get(0).state());
     assertEquals(1, delivered.attempts().size(), "the attempt in flight is recorded");
@@ -166,11 +169,11 @@ class DeliverEventsServiceLeaseTest {
     scheduler.runAll();
     assertEquals(1, sender.calls.size(), "the held retry does not go out during the stop");
     assertEquals(0, engine.backlog());
-    assertEquals(1, events.outcomes.size(), "the store keeps it pending, due in 1 s, under the lease written");
+    assertEquals(1, events.outcomes().size(), "the store keeps it pending, due in 1 s, under the lease written");
   }
 
   private DeliveryOutcome outcomeOf(EventRecord record) {
-    return events.outcomes.stream().filter(o -> o.eventId().equals(record.event().id())).reduce((a, b) -> b)
+    return events.outcomes().stream().filter(o -> o.eventId().equals(record.event().id())).reduce((a, b) -> b)
         .orElseThrow();
   }
 
@@ -240,86 +243,4 @@ class DeliverEventsServiceLeaseTest {
     }
   }
 
-  private static final class RecordingEvents implements EventRepository {
-    final List<DeliveryOutcome> outcomes = new ArrayList<>();
-
-    @Override
-    public Future<Void> recordOutcomes(List<DeliveryOutcome> batch) {
-      outcomes.addAll(batch);
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> insertAll(List<EventRecord> records, String leaseOwner, Instant leaseUntil) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<List<EventRecord>> find(String tenantId, int skip, int limit, Optional<UUID> integrationId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Optional<EventRecord>> findById(String tenantId, UUID id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> deleteTenant(String tenantId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<List<EventRecord>> claimDue(String owner, Instant now, Instant leaseUntil, int limit) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
-  private static final class OneIntegration implements IntegrationRepository {
-    private final Integration integration;
-
-    OneIntegration(Integration integration) {
-      this.integration = integration;
-    }
-
-    @Override
-    public Future<List<Integration>> findByTenant(String tenantId) {
-      return Future.succeededFuture(tenantId.equals(integration.tenantId()) ? List.of(integration) : List.of());
-    }
-
-    @Override
-    public Future<Void> insert(Integration i, int maxPerTenant) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Optional<Integration>> findById(String tenantId, UUID id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Boolean> updateCredentials(String tenantId, UUID id, Credentials credentials) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Boolean> delete(String tenantId, UUID id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> deleteTenant(String tenantId) {
-      throw new UnsupportedOperationException();
-    }
-  }
 }

@@ -20,7 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The save-time reserved-address check (API.md A6) with a fake resolver: its only way to the outside is
+ * The save-time reserved-address check (docs/wire-contract.md A6) with a fake resolver: its only way to the outside is
  * {@link AddressResolver#resolve}, so it can resolve a name but never connect to it.
  */
 class DestinationCheckTest {

@@ -66,6 +66,11 @@ final class InMemoryEventRepository implements EventRepository {
   }
 
   /** Every {@code recordOutcomes} call, with its batch. */
+  /** Every outcome written, in order, over all writes. */
+  synchronized List<DeliveryOutcome> outcomes() {
+    return outcomeWrites.stream().flatMap(List::stream).toList();
+  }
+
   synchronized List<List<DeliveryOutcome>> outcomeWrites() {
     return new ArrayList<>(outcomeWrites);
   }

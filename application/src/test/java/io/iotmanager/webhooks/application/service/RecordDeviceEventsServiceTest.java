@@ -43,7 +43,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Durable intake (API.md B1, A7) counted through the ports: how many reads and writes a call costs,
+ * Durable intake (docs/wire-contract.md B1, A7) counted through the ports: how many reads and writes a call costs,
  * what the stored events carry, and that the hand-off to the dispatcher follows a successful write only.
  */
 class RecordDeviceEventsServiceTest {

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Identity from the JWT of API.md A2: {@code Authorization: Bearer}, else the {@code JWT} cookie. The
+ * Identity from the JWT of docs/wire-contract.md A2: {@code Authorization: Bearer}, else the {@code JWT} cookie. The
  * payload must be JSON with {@code sub}; management calls need {@code "mender.user": true}.
  */
 public final class Identities {

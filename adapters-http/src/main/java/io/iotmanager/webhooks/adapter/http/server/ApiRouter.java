@@ -27,6 +27,10 @@ final class ApiRouter {
     endpoints.forEach(endpoint -> endpoint.mount(router));
 
     router.route().failureHandler(Failures::handle);
+    // a failure no route handler saw (a path the router cannot route, such as "*") ends here: JSON too
+    for (int status = 400; status < 600; status++) {
+      router.errorHandler(status, Failures::handle);
+    }
     router.errorHandler(404, ctx -> Failures.respond(ctx, 404, "not found"));
     router.errorHandler(405, ctx -> Failures.respond(ctx, 405, "method not allowed"));
     router.errorHandler(413, ctx -> Failures.respond(ctx, 413, "request body too large"));

@@ -50,7 +50,8 @@ public final class Failures {
       ctx.response().reset();
       return;
     }
-    String body = new JsonObject().put("error", message).put("request_id", RequestContext.requestId(ctx)).encode();
+    String body = new JsonObject().put("error", message).put("request_id", RequestContext.ensureRequestId(ctx))
+        .encode();
     ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body);
   }
 

@@ -170,7 +170,7 @@ final class VertxWebhookSender implements WebhookSender {
     return client.close();
   }
 
-  /** The destination resolved to a reserved address (API.md A6). */
+  /** The destination resolved to a reserved address (docs/wire-contract.md A6). */
   static final class ReservedDestination extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -25,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * The optional signature check of {@code jwt_verify_key} (API.md B5): HS256 with {@code hs256:<secret>},
+ * The optional signature check of {@code jwt_verify_key} (docs/wire-contract.md B5): HS256 with {@code hs256:<secret>},
  * RS256, ES256 and EdDSA (Ed25519) with a PEM public key; a bad signature, a foreign key, an algorithm
  * that does not fit the key, and an expired token are all 401. Without a key nothing is checked.
  */

@@ -155,6 +155,16 @@ class HttpServerErrorsIT {
   }
 
   @Test
+  void oddRequestLinesStillGetTheJsonError() throws Exception {
+    for (String line : new String[] {"GET /%zz HTTP/1.1", "GET /echo%00 HTTP/1.1", "FOO /echo HTTP/1.1",
+        "GET /../../etc/passwd HTTP/1.1", "GET * HTTP/1.1"}) {
+      Reply reply = raw(line + "\r\nHost: x\r\nConnection: close\r\n\r\n", new byte[0]);
+      assertTrue(reply.status() >= 400 && reply.status() < 500, line + " -> " + reply);
+      assertJsonError(reply, reply.status(), reply.json().getString("error"));
+    }
+  }
+
+  @Test
   void routerErrorsKeepTheirJsonToo() throws Exception {
     assertJsonError(raw("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", new byte[0]), 404,
         "not found");

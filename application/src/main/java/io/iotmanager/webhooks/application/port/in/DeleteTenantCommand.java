@@ -8,5 +8,6 @@ public record DeleteTenantCommand(String tenantId) {
     if (tenantId == null) {
       throw new DomainValidationException("tenant: cannot be null");
     }
+    IdLimits.check("tenant ID", tenantId);
   }
 }

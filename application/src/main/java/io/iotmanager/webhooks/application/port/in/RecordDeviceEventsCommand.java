@@ -12,6 +12,7 @@ public record RecordDeviceEventsCommand(String tenantId, EventType type, List<De
     if (tenantId == null || type == null || devices == null) {
       throw new DomainValidationException("tenant, type and devices are required");
     }
+    IdLimits.check("tenant ID", tenantId);
     if (devices.size() > MAX_DEVICES) {
       throw new DomainValidationException("too many devices: at most " + MAX_DEVICES + " per request");
     }

@@ -8,7 +8,7 @@ import java.util.Map;
  * One POST of a webhook body.
  *
  * @param headers the headers to send besides {@code Content-Type} (signatures, webhook-id, user agent)
- * @param checkAddress refuse to dial a reserved address (API.md A6), checked on the address dialled
+ * @param checkAddress refuse to dial a reserved address (docs/wire-contract.md A6), checked on the address dialled
  */
 public record WebhookRequest(URI url, byte[] body, Map<String, String> headers, Duration timeout,
     boolean checkAddress) {

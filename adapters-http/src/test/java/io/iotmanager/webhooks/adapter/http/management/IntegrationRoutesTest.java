@@ -1,13 +1,20 @@
-package io.iotmanager.webhooks.bootstrap;
+package io.iotmanager.webhooks.adapter.http.management;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iotmanager.webhooks.adapter.http.testing.Jwts;
+import io.iotmanager.webhooks.adapter.http.testing.RouteServer;
+import io.iotmanager.webhooks.adapter.http.testing.RouteServer.Reply;
+import io.iotmanager.webhooks.adapter.http.web.ApiPaths;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +23,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,12 +30,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The management API of API.md A1, A2 and A3 over HTTP, on the whole service and the test store: every
- * route, every error of the A3 table, identity from the JWT, tenant isolation. Each test uses its own
- * tenants, so the tests share one service.
+ * The integrations of the management API (docs/api-management.md, docs/openapi/management-v1.yaml) over
+ * a real socket, in front of fake use cases: every route, every error of its table, identity from the
+ * JWT, tenant scoping, the shared behaviour (request ids, 404/405). Every response is checked against the
+ * OpenAPI document. Each test uses its own tenants, so the tests share one server.
  */
-class ManagementApiIT {
-  static final String INTEGRATIONS = TestService.MANAGEMENT + "/integrations";
+@ExtendWith(VertxExtension.class)
+@Timeout(60)
+class IntegrationRoutesTest {
+  static final String INTEGRATIONS = ApiPaths.MANAGEMENT + "/integrations";
   static final Pattern LOCATION = Pattern.compile(
       Pattern.quote(INTEGRATIONS + "/") + "([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})");
   static final String JSON_UTF8 = "application/json; charset=utf-8";
@@ -38,18 +47,11 @@ class ManagementApiIT {
   static final String NOT_FOUND = "integration not found";
   static final String MALFORMED = "malformed request body: ";
 
-  static TestService service;
+  static RouteServer service;
 
   @BeforeAll
-  static void start() throws Exception {
-    service = TestService.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
+  static void start(Vertx vertx) {
+    service = RouteServer.start(vertx);
   }
 
   // ------------------------------------------------------------------------------------------ helpers
@@ -70,8 +72,8 @@ class ManagementApiIT {
   }
 
   /** Creates an integration and returns its id, asserting 201, the empty body and the Location. */
-  static String create(TestService on, String token, String body) throws Exception {
-    HttpResponse<String> created = on.call("POST", INTEGRATIONS, token, body);
+  static String create(RouteServer on, String token, String body) throws Exception {
+    Reply created = on.call("POST", INTEGRATIONS, token, body);
     assertEquals(201, created.statusCode(), created.body());
     assertEquals("", created.body());
     String location = created.headers().firstValue("Location").orElseThrow();
@@ -84,15 +86,15 @@ class ManagementApiIT {
     return create(service, token, body);
   }
 
-  static HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+  static Reply call(String method, String path, String token, String body) throws Exception {
     return service.call(method, path, token, body);
   }
 
   /**
-   * An error of API.md A1: the status, {@code {"error": message, "request_id": id}} and nothing else,
+   * An error of docs/wire-contract.md A1: the status, {@code {"error": message, "request_id": id}} and nothing else,
    * JSON in UTF-8, the request id echoed in {@code X-Men-Requestid}.
    */
-  static JsonObject assertError(HttpResponse<String> response, int status, String message) {
+  static JsonObject assertError(Reply response, int status, String message) {
     assertEquals(status, response.statusCode(), response.body());
     assertEquals(JSON_UTF8, response.headers().firstValue("Content-Type").orElse(null));
     JsonObject body = new JsonObject(response.body());
@@ -112,7 +114,7 @@ class ManagementApiIT {
   }
 
   /** An error whose message starts with {@code prefix}. */
-  static String assertErrorStartingWith(HttpResponse<String> response, int status, String prefix) {
+  static String assertErrorStartingWith(Reply response, int status, String prefix) {
     String message = assertError(response, status, null).getString("error");
     assertTrue(message.startsWith(prefix), "\"" + message + "\" should start with \"" + prefix + "\"");
     return message;
@@ -122,7 +124,7 @@ class ManagementApiIT {
 
   @Test
   void listIsAnEmptyArrayWhenTheTenantHasNone() throws Exception {
-    HttpResponse<String> list = call("GET", INTEGRATIONS, TestService.userToken(tenant()), null);
+    Reply list = call("GET", INTEGRATIONS, Jwts.userToken(tenant()), null);
     assertEquals(200, list.statusCode(), list.body());
     assertEquals("[]", list.body());
     assertEquals(JSON_UTF8, list.headers().firstValue("Content-Type").orElse(null));
@@ -132,16 +134,16 @@ class ManagementApiIT {
 
   @Test
   void createAnswers201WithAnEmptyBodyAndTheLocationOfTheNewIntegration() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("https://example.com/hook"));
-    HttpResponse<String> got = call("GET", INTEGRATIONS + "/" + id, token, null);
+    Reply got = call("GET", INTEGRATIONS + "/" + id, token, null);
     assertEquals(200, got.statusCode(), got.body());
     assertEquals(id, new JsonObject(got.body()).getString("id"));
   }
 
   @Test
   void aClientSuppliedIdIsIgnored() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String supplied = UUID.randomUUID().toString();
     String id = create(token, new JsonObject(webhook("https://example.com/hook")).put("id", supplied).encode());
     assertNotEquals(supplied, id);
@@ -150,31 +152,31 @@ class ManagementApiIT {
 
   @Test
   void getReturnsTheExactShapeOfA3WithTheSecretOmitted() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("https://example.com/hook?x=1", "deadbeef", "my hook"));
     String expected = "{\"id\":\"" + id + "\",\"provider\":\"webhook\",\"credentials\":{\"type\":\"http\","
         + "\"http\":{\"url\":\"https://example.com/hook?x=1\",\"secret\":\"<omitted>\"}},\"description\":\"my hook\"}";
-    HttpResponse<String> got = call("GET", INTEGRATIONS + "/" + id, token, null);
+    Reply got = call("GET", INTEGRATIONS + "/" + id, token, null);
     assertEquals(200, got.statusCode(), got.body());
     assertEquals(JSON_UTF8, got.headers().firstValue("Content-Type").orElse(null));
     assertEquals(expected, got.body());
-    HttpResponse<String> list = call("GET", INTEGRATIONS, token, null);
+    Reply list = call("GET", INTEGRATIONS, token, null);
     assertEquals(200, list.statusCode(), list.body());
     assertEquals("[" + expected + "]", list.body());
   }
 
   @Test
   void anAbsentSecretAndAnEmptyDescriptionAreOmitted() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("http://example.com/plain"));
-    HttpResponse<String> got = call("GET", INTEGRATIONS + "/" + id, token, null);
+    Reply got = call("GET", INTEGRATIONS + "/" + id, token, null);
     assertEquals("{\"id\":\"" + id + "\",\"provider\":\"webhook\",\"credentials\":{\"type\":\"http\","
         + "\"http\":{\"url\":\"http://example.com/plain\"}}}", got.body());
   }
 
   @Test
   void getAnswers404ForAnUnknownIdAnd400ForAnIdThatIsNotAUuid() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     assertError(call("GET", INTEGRATIONS + "/" + UUID.randomUUID(), token, null), 404, NOT_FOUND);
     for (String bad : List.of("not-a-uuid", "1234", "00000000-0000-0000-0000-00000000000g",
         "00000000-0000-0000-0000-0000000000000")) {
@@ -187,13 +189,13 @@ class ManagementApiIT {
 
   @Test
   void putCredentialsAnswers204AndTheNextGetShowsThem() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("https://example.com/old", "00ff", "keep me"));
-    HttpResponse<String> put = call("PUT", INTEGRATIONS + "/" + id + "/credentials", token,
+    Reply put = call("PUT", INTEGRATIONS + "/" + id + "/credentials", token,
         "{\"type\":\"http\",\"http\":{\"url\":\"https://example.org/new\"}}");
     assertEquals(204, put.statusCode(), put.body());
     assertEquals("", put.body());
-    HttpResponse<String> got = call("GET", INTEGRATIONS + "/" + id, token, null);
+    Reply got = call("GET", INTEGRATIONS + "/" + id, token, null);
     assertEquals("{\"id\":\"" + id + "\",\"provider\":\"webhook\",\"credentials\":{\"type\":\"http\","
         + "\"http\":{\"url\":\"https://example.org/new\"}},\"description\":\"keep me\"}", got.body());
 
@@ -207,7 +209,7 @@ class ManagementApiIT {
 
   @Test
   void putCredentialsOnAnUnknownIntegrationIs404() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     assertError(call("PUT", INTEGRATIONS + "/" + UUID.randomUUID() + "/credentials", token,
         "{\"type\":\"http\",\"http\":{\"url\":\"https://example.com/\"}}"), 404, NOT_FOUND);
   }
@@ -229,16 +231,16 @@ class ManagementApiIT {
   @ParameterizedTest(name = "{1}")
   @MethodSource("badCredentials")
   void putCredentialsWithABadBodyIs400NamingTheField(String body, String message) throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("https://example.com/hook"));
     assertError(call("PUT", INTEGRATIONS + "/" + id + "/credentials", token, body), 400, message);
-    HttpResponse<String> got = call("GET", INTEGRATIONS + "/" + id, token, null);
+    Reply got = call("GET", INTEGRATIONS + "/" + id, token, null);
     assertTrue(got.body().contains("https://example.com/hook"), "unchanged: " + got.body());
   }
 
   @Test
   void putCredentialsWithAMalformedBodyIs400() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("https://example.com/hook"));
     for (String body : List.of("{", "[]", "\"http\"", "{\"type\":1}", "{\"type\":\"http\",\"http\":[]}")) {
       assertErrorStartingWith(call("PUT", INTEGRATIONS + "/" + id + "/credentials", token, body), 400, MALFORMED);
@@ -248,9 +250,9 @@ class ManagementApiIT {
 
   @Test
   void deleteAnswers204ThenTheIntegrationIsGone() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("https://example.com/hook"));
-    HttpResponse<String> deleted = call("DELETE", INTEGRATIONS + "/" + id, token, null);
+    Reply deleted = call("DELETE", INTEGRATIONS + "/" + id, token, null);
     assertEquals(204, deleted.statusCode(), deleted.body());
     assertEquals("", deleted.body());
     assertError(call("GET", INTEGRATIONS + "/" + id, token, null), 404, NOT_FOUND);
@@ -264,27 +266,31 @@ class ManagementApiIT {
 
   @Test
   void aSecondIntegrationIsAConflictUnderTheDefaultLimit() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     create(token, webhook("https://example.com/one"));
     assertError(call("POST", INTEGRATIONS, token, webhook("https://example.com/two")), 409,
         "integration already exists");
     assertEquals(1, new JsonArray(call("GET", INTEGRATIONS, token, null).body()).size());
     // another tenant has its own allowance
-    create(TestService.userToken(tenant()), webhook("https://example.com/one"));
+    create(Jwts.userToken(tenant()), webhook("https://example.com/one"));
   }
 
   @Test
   void maxIntegrationsPerTenantRaisesTheLimit() throws Exception {
-    try (TestService two = TestService.start(Map.of("max_integrations_per_tenant", "2"))) {
-      String token = TestService.userToken(tenant());
+    RouteServer two = service;
+    two.useCases.maxPerTenant = 2;
+    try {
+      String token = Jwts.userToken(tenant());
       String first = create(two, token, webhook("https://example.com/one"));
       String second = create(two, token, webhook("https://example.com/two"));
       assertError(two.call("POST", INTEGRATIONS, token, webhook("https://example.com/three")), 409,
           "integration already exists");
       JsonArray list = new JsonArray(two.call("GET", INTEGRATIONS, token, null).body());
-      // in the order of the Go service's index tenant_id_provider__id: by provider, then id
-      assertEquals(List.of(first, second).stream().sorted().toList(), List.of(list.getJsonObject(0).getString("id"),
+      // in the order the use case answers (the store's order, by provider then id, is tested in adapters-mongo)
+      assertEquals(List.of(first, second), List.of(list.getJsonObject(0).getString("id"),
           list.getJsonObject(1).getString("id")));
+    } finally {
+      two.useCases.maxPerTenant = 1;
     }
   }
 
@@ -342,26 +348,26 @@ class ManagementApiIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidIntegrations")
   void anInvalidIntegrationIs400NamingTheField(String name, String body, String message) throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     assertError(call("POST", INTEGRATIONS, token, body), 400, message);
     assertEquals("[]", call("GET", INTEGRATIONS, token, null).body(), "nothing stored");
   }
 
   @Test
   void aDescriptionOfExactly1024BytesIsAccepted() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String description = "\u00e9".repeat(512); // 1024 bytes in UTF-8
     assertEquals(1024, description.getBytes(StandardCharsets.UTF_8).length);
     String id = create(token, webhook("https://example.com/", "00", description));
     assertEquals(description, new JsonObject(call("GET", INTEGRATIONS + "/" + id, token, null).body())
         .getString("description"));
-    create(TestService.userToken(tenant()), webhook("https://example.com/", "00", "x".repeat(1024)));
+    create(Jwts.userToken(tenant()), webhook("https://example.com/", "00", "x".repeat(1024)));
   }
 
   @Test
   void anEmptySecretIsAValidSecretAndUpperCaseHexIsAccepted() throws Exception {
     for (String secret : List.of("", "DEADbeef")) {
-      String token = TestService.userToken(tenant());
+      String token = Jwts.userToken(tenant());
       String id = create(token, webhook("https://example.com/", secret, ""));
       JsonObject http = new JsonObject(call("GET", INTEGRATIONS + "/" + id, token, null).body())
           .getJsonObject("credentials").getJsonObject("http");
@@ -392,7 +398,7 @@ class ManagementApiIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformedBodies")
   void aBodyThatIsNotJsonOrHasWrongTypesIs400Malformed(String name, String body) throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String message = assertErrorStartingWith(call("POST", INTEGRATIONS, token, body), 400, MALFORMED);
     assertFalse(message.contains("Source") || message.contains("line:") || message.contains("\n"),
         "no parser internals: " + message);
@@ -401,7 +407,7 @@ class ManagementApiIT {
 
   @Test
   void unknownFieldsAreIgnored() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, "{\"provider\":\"webhook\",\"extra\":{\"a\":[1,2]},\"enabled\":true,"
         + "\"credentials\":{\"type\":\"http\",\"unknown\":\"u\",\"nested\":{\"n\":1},"
         + "\"http\":{\"url\":\"https://example.com/u\",\"headers\":{\"x\":\"y\"}}},\"description\":\"d\","
@@ -415,11 +421,11 @@ class ManagementApiIT {
 
   @Test
   void anIotHubIntegrationIsStoredAndReadWithItsKeyOmitted() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, "{\"provider\":\"iot-hub\",\"credentials\":{\"type\":\"sas\",\"connection_string\":"
         + "\"HostName=hub.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0\"},"
         + "\"description\":\"azure\"}");
-    HttpResponse<String> got = call("GET", INTEGRATIONS + "/" + id, token, null);
+    Reply got = call("GET", INTEGRATIONS + "/" + id, token, null);
     assertEquals(200, got.statusCode(), got.body());
     JsonObject integration = new JsonObject(got.body());
     assertEquals(id, integration.getString("id"));
@@ -434,11 +440,11 @@ class ManagementApiIT {
 
   @Test
   void anIotCoreIntegrationIsStoredAndReadWithItsSecretKeyOmitted() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, "{\"provider\":\"iot-core\",\"credentials\":{\"type\":\"aws\",\"aws\":{"
         + "\"access_key_id\":\"AKIAEXAMPLE\",\"secret_access_key\":\"d2hhdGV2ZXI\",\"region\":\"eu-west-1\","
         + "\"device_policy_document\":\"{}\"}}}");
-    HttpResponse<String> got = call("GET", INTEGRATIONS + "/" + id, token, null);
+    Reply got = call("GET", INTEGRATIONS + "/" + id, token, null);
     assertEquals(200, got.statusCode(), got.body());
     JsonObject credentials = new JsonObject(got.body()).getJsonObject("credentials");
     assertEquals("aws", credentials.getString("type"));
@@ -447,7 +453,7 @@ class ManagementApiIT {
     assertEquals("<omitted>", credentials.getJsonObject("aws").getString("secret_access_key"));
     assertFalse(got.body().contains("d2hhdGV2ZXI"), "the secret access key is a secret: " + got.body());
 
-    HttpResponse<String> put = call("PUT", INTEGRATIONS + "/" + id + "/credentials", token,
+    Reply put = call("PUT", INTEGRATIONS + "/" + id + "/credentials", token,
         "{\"type\":\"aws\",\"aws\":{\"access_key_id\":\"AKIANEW\",\"secret_access_key\":\"bmV3\","
             + "\"region\":\"us-east-1\"}}");
     assertEquals(204, put.statusCode(), put.body());
@@ -464,8 +470,8 @@ class ManagementApiIT {
 
   @Test
   void twoTenantsCannotSeeOrTouchEachOthersIntegrations() throws Exception {
-    String alice = TestService.userToken(tenant());
-    String bob = TestService.userToken(tenant());
+    String alice = Jwts.userToken(tenant());
+    String bob = Jwts.userToken(tenant());
     String aliceId = create(alice, webhook("https://alice.example.com/", "aa", "alice"));
     String bobId = create(bob, webhook("https://bob.example.com/", "bb", "bob"));
     String aliceView = call("GET", INTEGRATIONS + "/" + aliceId, alice, null).body();
@@ -486,13 +492,13 @@ class ManagementApiIT {
 
   @Test
   void aTokenWithoutTenantIsTheOpenSourceTenantSeparateFromTheOthers() throws Exception {
-    String openSource = TestService.token("{\"sub\":\"" + UUID.randomUUID() + "\",\"mender.user\":true}");
-    String emptyTenant = TestService.userToken("");
-    HttpResponse<String> list = call("GET", INTEGRATIONS, openSource, null);
+    String openSource = Jwts.token("{\"sub\":\"" + UUID.randomUUID() + "\",\"mender.user\":true}");
+    String emptyTenant = Jwts.userToken("");
+    Reply list = call("GET", INTEGRATIONS, openSource, null);
     assertEquals(200, list.statusCode(), list.body());
     String before = list.body();
     assertEquals(before, call("GET", INTEGRATIONS, emptyTenant, null).body(), "absent tenant means \"\"");
-    String other = TestService.userToken(tenant());
+    String other = Jwts.userToken(tenant());
     create(other, webhook("https://example.com/other"));
     assertEquals(before, call("GET", INTEGRATIONS, openSource, null).body());
   }
@@ -501,29 +507,29 @@ class ManagementApiIT {
 
   @Test
   void theJwtCookieIsUsedWhenThereIsNoAuthorizationHeader() throws Exception {
-    String token = TestService.userToken(tenant());
+    String token = Jwts.userToken(tenant());
     String id = create(token, webhook("https://example.com/cookie"));
-    HttpResponse<String> got = service.callWithHeaders("GET", INTEGRATIONS + "/" + id, Map.of("Cookie", "JWT=" + token), null);
+    Reply got = service.callWithHeaders("GET", INTEGRATIONS + "/" + id, Map.of("Cookie", "JWT=" + token), null);
     assertEquals(200, got.statusCode(), got.body());
-    HttpResponse<String> list = service.callWithHeaders("GET", INTEGRATIONS,
+    Reply list = service.callWithHeaders("GET", INTEGRATIONS,
         Map.of("Cookie", "other=1; JWT=" + token + "; more=2"), null);
     assertEquals(200, list.statusCode(), list.body());
     assertEquals(1, new JsonArray(list.body()).size());
-    HttpResponse<String> created = service.callWithHeaders("POST", INTEGRATIONS,
-        Map.of("Cookie", "JWT=" + TestService.userToken(tenant())), webhook("https://example.com/c"));
+    Reply created = service.callWithHeaders("POST", INTEGRATIONS,
+        Map.of("Cookie", "JWT=" + Jwts.userToken(tenant())), webhook("https://example.com/c"));
     assertEquals(201, created.statusCode(), created.body());
     // the header wins over the cookie
-    HttpResponse<String> headerWins = service.callWithHeaders("GET", INTEGRATIONS,
-        Map.of("Authorization", "Bearer " + TestService.userToken(tenant()), "Cookie", "JWT=" + token), null);
+    Reply headerWins = service.callWithHeaders("GET", INTEGRATIONS,
+        Map.of("Authorization", "Bearer " + Jwts.userToken(tenant()), "Cookie", "JWT=" + token), null);
     assertEquals("[]", headerWins.body());
   }
 
   @Test
   void aDeviceTokenIs403() throws Exception {
-    String device = TestService.token("{\"sub\":\"" + UUID.randomUUID() + "\",\"mender.device\":true,"
+    String device = Jwts.token("{\"sub\":\"" + UUID.randomUUID() + "\",\"mender.device\":true,"
         + "\"mender.tenant\":\"t1\"}");
-    String notUser = TestService.token("{\"sub\":\"u\",\"mender.user\":false,\"mender.tenant\":\"t1\"}");
-    String userAsString = TestService.token("{\"sub\":\"u\",\"mender.user\":\"true\",\"mender.tenant\":\"t1\"}");
+    String notUser = Jwts.token("{\"sub\":\"u\",\"mender.user\":false,\"mender.tenant\":\"t1\"}");
+    String userAsString = Jwts.token("{\"sub\":\"u\",\"mender.user\":\"true\",\"mender.tenant\":\"t1\"}");
     for (String token : List.of(device, notUser, userAsString)) {
       assertError(call("GET", INTEGRATIONS, token, null), 403, USER_MISSING);
       assertError(call("POST", INTEGRATIONS, token, webhook("https://example.com/")), 403, USER_MISSING);
@@ -542,19 +548,19 @@ class ManagementApiIT {
         Map.of("Authorization", "Bearer a.b.c"),
         Map.of("Authorization", "Bearer "),
         Map.of("Authorization", "Basic dXNlcjpwYXNz"),
-        Map.of("Authorization", "Bearer " + TestService.token("not json")),
-        Map.of("Authorization", "Bearer " + TestService.token("[1,2]")),
-        Map.of("Authorization", "Bearer " + TestService.token("{\"mender.user\":true,\"mender.tenant\":\"t\"}")),
-        Map.of("Authorization", "Bearer " + TestService.token("{\"sub\":7,\"mender.user\":true}")),
-        Map.of("Authorization", "Bearer " + TestService.token("{\"sub\":\"u\",\"mender.user\":true,"
+        Map.of("Authorization", "Bearer " + Jwts.token("not json")),
+        Map.of("Authorization", "Bearer " + Jwts.token("[1,2]")),
+        Map.of("Authorization", "Bearer " + Jwts.token("{\"mender.user\":true,\"mender.tenant\":\"t\"}")),
+        Map.of("Authorization", "Bearer " + Jwts.token("{\"sub\":7,\"mender.user\":true}")),
+        Map.of("Authorization", "Bearer " + Jwts.token("{\"sub\":\"u\",\"mender.user\":true,"
             + "\"mender.tenant\":42}")),
-        Map.of("Authorization", "Bearer " + TestService.token("{\"sub\":\"u\",\"mender.user\":true,"
+        Map.of("Authorization", "Bearer " + Jwts.token("{\"sub\":\"u\",\"mender.user\":true,"
             + "\"mender.tenant\":[\"a\"]}")),
         Map.of("Cookie", "JWT=garbage"),
         Map.of("Cookie", "JWT="),
-        Map.of("Cookie", "jwt=" + TestService.userToken("t")));
+        Map.of("Cookie", "jwt=" + Jwts.userToken("t")));
     for (Map<String, String> headers : unauthorized) {
-      HttpResponse<String> response = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
+      Reply response = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
       assertEquals(401, response.statusCode(), headers + ": " + response.body());
       assertError(response, 401, null);
     }
@@ -567,13 +573,13 @@ class ManagementApiIT {
   @Test
   void inDecodeOnlyModeNoOtherClaimIsInterpreted() throws Exception {
     String tenant = tenant();
-    String dateExp = TestService.token("{\"sub\":\"u1\",\"exp\":\"2024-01-01T00:00:00Z\",\"mender.user\":true,"
+    String dateExp = Jwts.token("{\"sub\":\"u1\",\"exp\":\"2024-01-01T00:00:00Z\",\"mender.user\":true,"
         + "\"mender.tenant\":\"" + tenant + "\",\"mender.plan\":\"enterprise\"}");
-    String pastExp = TestService.token("{\"sub\":\"u1\",\"exp\":1,\"nbf\":\"soon\",\"mender.user\":true,"
+    String pastExp = Jwts.token("{\"sub\":\"u1\",\"exp\":1,\"nbf\":\"soon\",\"mender.user\":true,"
         + "\"mender.tenant\":\"" + tenant + "\"}");
-    HttpResponse<String> created = call("POST", INTEGRATIONS, dateExp, webhook("https://example.com/exp"));
+    Reply created = call("POST", INTEGRATIONS, dateExp, webhook("https://example.com/exp"));
     assertEquals(201, created.statusCode(), created.body());
-    HttpResponse<String> list = call("GET", INTEGRATIONS, pastExp, null);
+    Reply list = call("GET", INTEGRATIONS, pastExp, null);
     assertEquals(200, list.statusCode(), list.body());
     assertEquals(1, new JsonArray(list.body()).size(), "the same tenant");
   }
@@ -585,27 +591,27 @@ class ManagementApiIT {
     String requestId = "req-" + UUID.randomUUID();
     Map<String, String> headers = new HashMap<>();
     headers.put("X-MEN-RequestID", requestId);
-    HttpResponse<String> unauthorized = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
+    Reply unauthorized = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
     assertEquals(requestId, assertError(unauthorized, 401, null).getString("request_id"));
 
-    headers.put("Authorization", "Bearer " + TestService.userToken(tenant()));
-    HttpResponse<String> ok = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
+    headers.put("Authorization", "Bearer " + Jwts.userToken(tenant()));
+    Reply ok = service.callWithHeaders("GET", INTEGRATIONS, headers, null);
     assertEquals(200, ok.statusCode());
     assertEquals(requestId, ok.headers().firstValue("X-Men-Requestid").orElse(null));
-    HttpResponse<String> created = service.callWithHeaders("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
+    Reply created = service.callWithHeaders("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
     assertEquals(requestId, created.headers().firstValue("X-Men-Requestid").orElse(null));
-    HttpResponse<String> conflict = service.callWithHeaders("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
+    Reply conflict = service.callWithHeaders("POST", INTEGRATIONS, headers, webhook("https://example.com/"));
     assertEquals(requestId, assertError(conflict, 409, "integration already exists").getString("request_id"));
-    HttpResponse<String> notFound = service.callWithHeaders("GET", INTEGRATIONS + "/" + UUID.randomUUID(), headers, null);
+    Reply notFound = service.callWithHeaders("GET", INTEGRATIONS + "/" + UUID.randomUUID(), headers, null);
     assertEquals(requestId, assertError(notFound, 404, NOT_FOUND).getString("request_id"));
-    HttpResponse<String> invalid = service.callWithHeaders("POST", INTEGRATIONS, headers, "{}");
+    Reply invalid = service.callWithHeaders("POST", INTEGRATIONS, headers, "{}");
     assertEquals(requestId, assertError(invalid, 400, "provider: cannot be blank").getString("request_id"));
   }
 
   @Test
   void withoutARequestIdAFreshUuidIsGenerated() throws Exception {
-    HttpResponse<String> first = call("GET", INTEGRATIONS + "/x", TestService.userToken(tenant()), null);
-    HttpResponse<String> second = call("GET", INTEGRATIONS + "/x", TestService.userToken(tenant()), null);
+    Reply first = call("GET", INTEGRATIONS + "/x", Jwts.userToken(tenant()), null);
+    Reply second = call("GET", INTEGRATIONS + "/x", Jwts.userToken(tenant()), null);
     String one = assertError(first, 400, BAD_ID).getString("request_id");
     String two = assertError(second, 400, BAD_ID).getString("request_id");
     assertEquals(4, UUID.fromString(one).version());
@@ -614,8 +620,8 @@ class ManagementApiIT {
 
   @Test
   void unknownRoutesAndMethodsAreJsonErrors() throws Exception {
-    String token = TestService.userToken(tenant());
-    assertError(call("GET", TestService.MANAGEMENT + "/nothing-here", token, null), 404, "not found");
+    String token = Jwts.userToken(tenant());
+    assertError(call("GET", ApiPaths.MANAGEMENT + "/nothing-here", token, null), 404, "not found");
     assertError(call("PATCH", INTEGRATIONS, token, "{}"), 405, "method not allowed");
     assertError(call("POST", INTEGRATIONS + "/" + UUID.randomUUID(), token, "{}"), 405, "method not allowed");
   }

@@ -1,4 +1,4 @@
-package io.iotmanager.webhooks.bootstrap;
+package io.iotmanager.webhooks.adapter.http.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -21,17 +21,17 @@ import java.util.function.Function;
  * A local webhook receiver on a real socket: records every request (arrival time, path, headers, body)
  * and answers with what {@link #respond} says: a status, optional headers, or {@link Answer#hanging()} (never answers).
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
   /** One request as the receiver saw it. Header names are lower-cased. */
-  record Received(Instant at, String path, Map<String, String> headers, String body) {}
+  public record Received(Instant at, String path, Map<String, String> headers, String body) {}
 
   /** The answer to give: a status code, extra headers, or hang (no answer at all). */
-  record Answer(int status, Map<String, String> headers, boolean hangs) {
-    static Answer status(int code) {
+  public record Answer(int status, Map<String, String> headers, boolean hangs) {
+    public static Answer status(int code) {
       return new Answer(code, Map.of(), false);
     }
 
-    static Answer hanging() {
+    public static Answer hanging() {
       return new Answer(0, Map.of(), true);
     }
   }
@@ -39,7 +39,7 @@ final class Receiver implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final String host;
-  final List<Received> received = new CopyOnWriteArrayList<>();
+  public final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile Function<Received, Answer> respond = r -> Answer.status(200);
   /** Requests left hanging whose connection is still open. */
   private final Set<HttpServerResponse> hanging = ConcurrentHashMap.newKeySet();
@@ -51,12 +51,12 @@ final class Receiver implements AutoCloseable {
     this.host = host;
   }
 
-  static Receiver start() throws Exception {
+  public static Receiver start() throws Exception {
     return start("127.0.0.1");
   }
 
   /** A receiver listening on {@code host} (e.g. {@code localhost}), whose {@link #url} names that host. */
-  static Receiver start(String host) throws Exception {
+  public static Receiver start(String host) throws Exception {
     Vertx vertx = Vertx.vertx();
     Receiver[] self = new Receiver[1];
     HttpServer server = vertx.createHttpServer().requestHandler(req -> self[0].handle(req));
@@ -66,31 +66,31 @@ final class Receiver implements AutoCloseable {
   }
 
   /** Sets how to answer from now on. */
-  Receiver respond(Function<Received, Answer> answer) {
+  public Receiver respond(Function<Received, Answer> answer) {
     this.respond = answer;
     return this;
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://" + host + ":" + port() + path;
   }
 
   /** How many requests are hanging now (no answer yet, connection still open). */
-  int hangingNow() {
+  public int hangingNow() {
     return hanging.size();
   }
 
   /** The most requests that were hanging at the same time. */
-  int maxHanging() {
+  public int maxHanging() {
     return maxHanging.get();
   }
 
   /** Answers every request hanging now with {@code status}. */
-  void releaseHanging(int status) {
+  public void releaseHanging(int status) {
     for (HttpServerResponse response : List.copyOf(hanging)) {
       if (hanging.remove(response)) {
         vertx.runOnContext(v -> {
@@ -102,7 +102,7 @@ final class Receiver implements AutoCloseable {
     }
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return new ArrayList<>(received);
   }
 
@@ -132,7 +132,7 @@ final class Receiver implements AutoCloseable {
    * Handles (records and answers) every request this long after it arrived, like a slow receiver; the
    * recorded arrival time stays the real one. Zero (the default) handles at once.
    */
-  Receiver delay(java.time.Duration delay) {
+  public Receiver delay(java.time.Duration delay) {
     this.delayMillis = delay.toMillis();
     return this;
   }

@@ -1,4 +1,4 @@
-package io.iotmanager.webhooks.bootstrap;
+package io.iotmanager.webhooks.adapter.http.testing;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -15,24 +15,35 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Signed JWTs for tests of {@code jwt_verify_key}: HS256, RS256, ES256 (JOSE r||s) and EdDSA (Ed25519). */
-final class Jwts {
-  static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+public final class Jwts {
+  public static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private Jwts() {}
 
-  static String unsigned(String alg, String payload) {
+  /** An unverified user token of {@code tenant} (decode-only mode, as behind Mender's gateway). */
+  public static String userToken(String tenant) {
+    return token("{\"sub\":\"" + java.util.UUID.randomUUID() + "\",\"mender.user\":true,\"mender.tenant\":\""
+        + tenant + "\"}");
+  }
+
+  /** A JWT with an {@code alg: none} header, this payload and a dummy signature. */
+  public static String token(String payloadJson) {
+    return unsigned("none", payloadJson) + ".c2ln";
+  }
+
+  public static String unsigned(String alg, String payload) {
     return B64.encodeToString(("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}").getBytes(StandardCharsets.UTF_8)) + "."
         + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String hs256(String secret, String payload) throws GeneralSecurityException {
+  public static String hs256(String secret, String payload) throws GeneralSecurityException {
     String input = unsigned("HS256", payload);
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
   }
 
-  static String sign(String alg, PrivateKey key, String payload) throws GeneralSecurityException {
+  public static String sign(String alg, PrivateKey key, String payload) throws GeneralSecurityException {
     String input = unsigned(alg, payload);
     Signature signature = Signature.getInstance(switch (alg) {
       case "RS256" -> "SHA256withRSA";
@@ -47,7 +58,7 @@ final class Jwts {
   }
 
   /** The key pair for an algorithm: RSA 2048, P-256, Ed25519. */
-  static KeyPair keyPair(String alg) throws GeneralSecurityException {
+  public static KeyPair keyPair(String alg) throws GeneralSecurityException {
     return switch (alg) {
       case "RS256" -> {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -64,14 +75,14 @@ final class Jwts {
     };
   }
 
-  static String pem(PublicKey key) {
+  public static String pem(PublicKey key) {
     return "-----BEGIN PUBLIC KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
         + "\n-----END PUBLIC KEY-----\n";
   }
 
   /** The token with one bit of its signature flipped. */
-  static String tampered(String token) {
+  public static String tampered(String token) {
     String[] parts = token.split("\\.");
     byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
     signature[signature.length / 2] ^= 0x01;
