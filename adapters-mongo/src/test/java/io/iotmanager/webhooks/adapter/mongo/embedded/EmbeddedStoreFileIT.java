@@ -15,14 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
-import org.h2.mvstore.DataUtils;
-import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,41 +119,29 @@ class EmbeddedStoreFileIT {
     @Test
     void aFileDamagedInTheMiddleOfItsDataIsRefusedAndLeftAsItWas() throws Exception {
         Path file = copyOfGoodStore();
-        // 4 KiB of noise in the middle of the largest chunk (the bulk of the documents); the file also has
-        // free space, where noise harms nothing and is rightly not noticed
-        long offset = middleOfLargestChunk(file);
-        byte[] noise = new byte[4096];
-        new Random(11).nextBytes(noise);
+        // 4 KiB of noise over a document in the middle of the collection (over every copy of it in the file:
+        // dead copies in free space harm nothing and are rightly not noticed, the live one must be)
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] needle = ("p".repeat(20) + (DOCUMENTS / 2) + "\0").getBytes(StandardCharsets.US_ASCII);
+        List<Integer> copies = new ArrayList<>();
+        for (int i = 0; i <= bytes.length - needle.length; i++) {
+            if (Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+                copies.add(i);
+            }
+        }
+        assertTrue(!copies.isEmpty(), "the document is in the file");
+        Random random = new Random(11);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(offset);
-            raf.write(noise);
+            for (int at : copies) {
+                byte[] noise = new byte[4096];
+                random.nextBytes(noise);
+                long offset = Math.max(8192, at - 2048);
+                raf.seek(offset);
+                raf.write(noise, 0, (int) Math.min(noise.length, bytes.length - offset));
+            }
         }
         StoreFileException refused = assertRefusedUnchanged(file);
         assertTrue(refused.getMessage().contains("damaged"), refused.getMessage());
-    }
-
-    /** Read-only, so the file is not touched: the byte offset of the middle block of the largest chunk. */
-    private static long middleOfLargestChunk(Path file) {
-        MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
-        try {
-            long bestBlock = -1;
-            long bestLength = 0;
-            for (Map.Entry<String, String> entry : store.getLayoutMap().entrySet()) {
-                if (entry.getKey().startsWith("chunk.")) {
-                    Map<String, String> chunk = DataUtils.parseMap(entry.getValue());
-                    long block = Long.parseLong(chunk.get("block"), 16);
-                    long length = Long.parseLong(chunk.get("len"), 16);
-                    if (length > bestLength) {
-                        bestBlock = block;
-                        bestLength = length;
-                    }
-                }
-            }
-            assertTrue(bestLength >= 3, "a chunk of at least three blocks");
-            return (bestBlock + bestLength / 2) * 4096;
-        } finally {
-            store.closeImmediately();
-        }
     }
 
     @Test
