@@ -9,7 +9,7 @@
 # --profile records the service with JFR in run 1 (main variant, each store) and writes where the CPU
 # samples go to <work>/results/run1/profile-<store>.md; its figures then include the recorder's overhead.
 #
-# It builds the fat jar, compiles the load generator/receiver in bench/src against it, installs wrk
+# It builds the fat jar and the bench module (load generator/receiver in bench/src/main/java), installs wrk
 # (Debian) if missing, starts a real MongoDB (.ci/mongod.sh, on its own port and Wine prefix) for
 # --store mongo|both, and for every run measures, in the same run:
 #   (a) the receiver alone, driven by wrk over loopback (requests/s);
@@ -83,7 +83,9 @@ export IOT_CI_CACHE="${BENCH_CACHE:-${HOME:-/root}/.cache/iot-webhooks-bench}"
 WORK="${BENCH_WORK:-$(mktemp -d /tmp/iot-bench.XXXXXX)}"
 mkdir -p "$WORK/results"
 JAR="${BENCH_JAR:-$REPO/bootstrap/target/iot-webhooks.jar}"
-CLASSES="$WORK/classes"
+# The load generator, receiver and report: the bench module's build output (mvn package builds it,
+# and mvn verify compiles and tests it), run against the service's fat jar.
+CLASSES="$REPO/bench/target/classes"
 CP="$CLASSES:$JAR"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -201,7 +203,7 @@ mongo_pids() {
 }
 
 # ------------------------------------------------------------------ prerequisites
-command -v java >/dev/null && command -v javac >/dev/null || die "java and javac (JDK 17) are needed"
+command -v java >/dev/null || die "java (17) is needed"
 command -v curl >/dev/null || die "curl is needed"
 if ! command -v wrk >/dev/null; then
   log "installing wrk (Debian package)"
@@ -216,9 +218,7 @@ if ((BUILD)); then
   mvn -B -q -DskipTests package </dev/null >"$WORK/build.log" 2>&1 || { tail -n 40 "$WORK/build.log" >&2; die "build failed"; }
 fi
 [[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
-mkdir -p "$CLASSES"
-javac -nowarn -d "$CLASSES" -cp "$JAR" "$REPO"/bench/src/iotbench/*.java >"$WORK/javac.log" 2>&1 \
-  || { grep -v 'warning\|GenIgnore\|VertxGen\|JsonGen' "$WORK/javac.log" >&2; die "compiling bench/src failed"; }
+[[ -f "$CLASSES/iotbench/Bench.class" ]] || die "$CLASSES is missing (run without --no-build)"
 
 MONGO_URL=""
 if [[ " ${STORES[*]} " == *" mongo "* ]]; then

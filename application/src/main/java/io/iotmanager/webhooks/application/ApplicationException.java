@@ -1,25 +1,19 @@
 package io.iotmanager.webhooks.application;
 
 /**
- * The failures a use case reports, carried by failed futures. The HTTP adapter maps each kind to
- * one status code; messages are safe to show to the caller.
+ * The failures a use case reports against stored state or the store, carried by failed futures. The HTTP
+ * adapter maps each kind to one status code (in {@code adapter.http.web.Failures}); messages are safe to
+ * show to the caller. Invalid input, wherever it is found (a domain value, a command, a request body or
+ * parameter), is a {@link io.iotmanager.webhooks.domain.DomainValidationException} (400): one type per
+ * meaning.
  */
 public abstract sealed class ApplicationException extends RuntimeException
-    permits ApplicationException.InvalidInput, ApplicationException.NotFound, ApplicationException.Conflict,
+    permits ApplicationException.NotFound, ApplicationException.Conflict,
     ApplicationException.StoreUnavailable {
   private static final long serialVersionUID = 1L;
 
   protected ApplicationException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  /** The request breaks a validation rule (400). */
-  public static final class InvalidInput extends ApplicationException {
-    private static final long serialVersionUID = 1L;
-
-    public InvalidInput(String message) {
-      super(message, null);
-    }
   }
 
   /** The resource does not exist for this tenant (404). */

@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import io.iotmanager.webhooks.adapter.http.console.fixtures.BadConsoleUsesManagementRoutes;
 import io.iotmanager.webhooks.adapter.http.fixtures.BadGets;
 import io.iotmanager.webhooks.adapter.http.fixtures.BadHttpAdapterUsesMongoAdapter;
 import io.iotmanager.webhooks.adapter.http.fixtures.BadHttpAdapterUsesMongoClient;
@@ -19,6 +20,11 @@ import io.iotmanager.webhooks.adapter.http.fixtures.BadSleeps;
 import io.iotmanager.webhooks.adapter.http.fixtures.BadSleepsViaTimeUnit;
 import io.iotmanager.webhooks.adapter.http.fixtures.LegacyVerticle;
 import io.iotmanager.webhooks.adapter.http.fixtures.WidgetHttpVerticle;
+import io.iotmanager.webhooks.adapter.http.intake.fixtures.BadIntakeDrivesDelivery;
+import io.iotmanager.webhooks.adapter.http.management.fixtures.BadManagementCallsWebhookClient;
+import io.iotmanager.webhooks.adapter.http.management.fixtures.WidgetRoutes;
+import io.iotmanager.webhooks.adapter.http.web.fixtures.BadPlumbingUsesRouteGroup;
+import io.iotmanager.webhooks.adapter.http.webhook.fixtures.BadPublicWebhookSender;
 import io.iotmanager.webhooks.adapter.mongo.fixtures.BadAdapterUsesBootstrap;
 import io.iotmanager.webhooks.adapter.mongo.fixtures.BadAwaits;
 import io.iotmanager.webhooks.adapter.mongo.fixtures.BadJoinsByReference;
@@ -42,6 +48,8 @@ import io.iotmanager.webhooks.application.service.fixtures.ConcreteUseCase;
 import io.iotmanager.webhooks.application.service.fixtures.MisplacedUseCase;
 import io.iotmanager.webhooks.application.service.fixtures.NonFinalService;
 import io.iotmanager.webhooks.application.service.fixtures.RegisterWidgetService;
+import io.iotmanager.webhooks.bootstrap.fixtures.BadBootstrapHoldsVerticle;
+import io.iotmanager.webhooks.bootstrap.fixtures.BadBootstrapImplementsOutPort;
 import io.iotmanager.webhooks.bootstrap.fixtures.BadBootstrapPrintsUsage;
 import io.iotmanager.webhooks.bootstrap.fixtures.BadBootstrapStartsMongoServer;
 import io.iotmanager.webhooks.bootstrap.fixtures.BadBootstrapUsesHttpServerOptions;
@@ -77,7 +85,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The fixtures live in this module's test sources, in packages the rules match
  * ({@code io.iotmanager.webhooks.<layer>.fixtures}); the real check never sees them because it imports
  * without tests. {@link #COMPLIANT} is a small, complete hexagon (domain record, enum and HMAC helper,
- * in-port, out-port, service, HTTP verticle, Mongo repository, main) that passes every rule, which
+ * in-port, out-port, service, HTTP verticle, route group, Mongo repository, main) that passes every rule, which
  * shows no rule fails trivially. Each bite case then adds one deliberately bad class to that hexagon
  * and expects the rule to fail <em>and</em> the failure report to name the bad class, so a rule
  * cannot pass its bite test by failing for an unrelated reason (such as an empty layer).
@@ -93,6 +101,7 @@ class ArchitectureRulesBiteTest {
       WidgetRepository.class,
       RegisterWidgetService.class,
       WidgetHttpVerticle.class,
+      WidgetRoutes.class,
       MongoWidgetRepository.class,
       FixtureMain.class);
 
@@ -152,7 +161,16 @@ class ArchitectureRulesBiteTest {
         bite("NO_BLOCKING_OUTSIDE_BOOTSTRAP", BadAwaitsStatically.class),
         bite("NO_BLOCKING_OUTSIDE_BOOTSTRAP", BadJoins.class),
         bite("NO_BLOCKING_OUTSIDE_BOOTSTRAP", BadGets.class),
-        bite("NO_BLOCKING_OUTSIDE_BOOTSTRAP", BadJoinsByReference.class));
+        bite("NO_BLOCKING_OUTSIDE_BOOTSTRAP", BadJoinsByReference.class),
+        // 9. Roles inside adapters-http, a bootstrap that only wires
+        bite("INBOUND_ADAPTERS_DO_NOT_DEPEND_ON_OUTBOUND_ADAPTERS", BadManagementCallsWebhookClient.class),
+        bite("INBOUND_ADAPTERS_DO_NOT_DEPEND_ON_OUTBOUND_ADAPTERS", BadIntakeDrivesDelivery.class),
+        bite("ROUTE_GROUPS_DO_NOT_DEPEND_ON_EACH_OTHER", BadConsoleUsesManagementRoutes.class),
+        bite("ROUTE_GROUPS_ARE_ASSEMBLED_ONLY_BY_THE_SERVER_OR_BOOTSTRAP", BadPlumbingUsesRouteGroup.class),
+        bite("BOOTSTRAP_HOLDS_NO_ADAPTER", BadBootstrapImplementsOutPort.class),
+        bite("BOOTSTRAP_HOLDS_NO_ADAPTER", BadBootstrapHoldsVerticle.class),
+        bite("BOOTSTRAP_HOLDS_NO_ADAPTER", BadBootstrapUsesHttpServerOptions.class),
+        bite("ROLE_PACKAGES_EXPOSE_ONLY_ENDPOINTS_FACTORIES_AND_VALUES", BadPublicWebhookSender.class));
   }
 
   @ParameterizedTest(name = "{0} passes on the compliant hexagon")

@@ -13,15 +13,18 @@ import com.tngtech.archunit.core.domain.AccessTarget;
 import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.PackageMatchers;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import com.tngtech.archunit.library.GeneralCodingRules;
 
 /**
- * The architecture rules of {@code /work/shared/ARCHITECTURE.md} ("ArchUnit rules worth having"),
+ * The architecture rules of {@code docs/ARCHITECTURE.md} ("The ArchUnit rules and why"),
  * checked against the production classes of every module.
  *
  * <p>Test classes are not imported ({@link ImportOption.DoNotIncludeTests}), so the deliberately bad
@@ -44,6 +47,26 @@ class ArchitectureRulesTest {
   static final String HTTP_ADAPTER = ROOT + ".adapter.http..";
   static final String MONGO_ADAPTER = ROOT + ".adapter.mongo..";
   static final String BOOTSTRAP = ROOT + ".bootstrap..";
+
+  // The role packages of adapters-http (see docs/ARCHITECTURE.md).
+  static final String HTTP = ROOT + ".adapter.http.";
+  /** Shared plumbing of the HTTP server: the Endpoint interface, JSON, failures, request ids. */
+  static final String HTTP_WEB = HTTP + "web..";
+  /** The server that serves the route groups. */
+  static final String HTTP_SERVER = HTTP + "server..";
+  /** Inbound adapters: they are called from outside and call use cases. */
+  static final String[] HTTP_INBOUND = {
+      HTTP + "management..", HTTP + "intake..", HTTP + "console..", HTTP + "auth..", HTTP + "metrics..",
+      HTTP + "docs.."};
+  /** The route groups among them: each one an {@code Endpoint} the server mounts. */
+  static final String[] HTTP_ROUTE_GROUPS = {
+      HTTP + "management..", HTTP + "intake..", HTTP + "console..", HTTP + "metrics..", HTTP + "docs.."};
+  /** Outbound adapters and the engine's driver: they serve the application's out-ports and timers. */
+  static final String[] HTTP_OUTBOUND = {HTTP + "webhook..", HTTP + "delivery.."};
+  /** Every role package of adapters-http (everything but the shared web plumbing). */
+  static final String[] HTTP_ROLES = {
+      HTTP + "server..", HTTP + "management..", HTTP + "intake..", HTTP + "console..", HTTP + "auth..",
+      HTTP + "metrics..", HTTP + "docs..", HTTP + "webhook..", HTTP + "delivery.."};
 
   // ---------------------------------------------------------------------------------------------
   // 1. Layers
@@ -263,4 +286,90 @@ class ArchitectureRulesTest {
           .should().accessTargetWhere(BLOCKING_CALL)
           .because("everything outside bootstrap runs on an event loop; only main() may wait for "
               + "start-up, everything else composes futures (or uses executeBlocking)");
+
+  // ---------------------------------------------------------------------------------------------
+  // 9. Roles inside adapters-http, and a bootstrap that only wires
+  // ---------------------------------------------------------------------------------------------
+
+  @ArchTest
+  static final ArchRule INBOUND_ADAPTERS_DO_NOT_DEPEND_ON_OUTBOUND_ADAPTERS =
+      noClasses().that().resideInAnyPackage(HTTP_INBOUND)
+          .should().dependOnClassesThat().resideInAnyPackage(HTTP_OUTBOUND)
+          .because("what the API receives reaches the webhook client only through the application: intake "
+              + "records events and hands them to the DeliveryQueue port, redelivery goes through its use "
+              + "case; a route that called the sender or the delivery verticle would bypass the store, the "
+              + "leases and the limits");
+
+  /** Puts each class of a route group package into the slice of its group (management, intake, ...). */
+  static final SliceAssignment ROUTE_GROUP_SLICES = new SliceAssignment() {
+    private final PackageMatchers routeGroups = PackageMatchers.of(HTTP_ROUTE_GROUPS);
+
+    @Override
+    public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+      String pkg = javaClass.getPackageName();
+      if (!routeGroups.test(pkg)) {
+        return SliceIdentifier.ignore();
+      }
+      String rest = pkg.substring(HTTP.length());
+      int dot = rest.indexOf('.');
+      return SliceIdentifier.of("route group " + (dot < 0 ? rest : rest.substring(0, dot)));
+    }
+
+    @Override
+    public String getDescription() {
+      return "the route groups of adapters-http (" + String.join(", ", HTTP_ROUTE_GROUPS) + ")";
+    }
+  };
+
+  @ArchTest
+  static final ArchRule ROUTE_GROUPS_DO_NOT_DEPEND_ON_EACH_OTHER =
+      slices().assignedFrom(ROUTE_GROUP_SLICES)
+          .should().notDependOnEachOther()
+          .because("a route group is changed and tested on its own against fakes of the use cases it "
+              + "calls; what two groups share lives in adapter.http.web (or auth), never in the other group");
+
+  @ArchTest
+  static final ArchRule ROUTE_GROUPS_ARE_ASSEMBLED_ONLY_BY_THE_SERVER_OR_BOOTSTRAP =
+      noClasses().that().resideOutsideOfPackages(concat(HTTP_ROUTE_GROUPS, HTTP_SERVER, BOOTSTRAP))
+          .should().dependOnClassesThat().resideInAnyPackage(HTTP_ROUTE_GROUPS)
+          .because("route groups are leaves: bootstrap builds each with the use cases it calls and the "
+              + "server mounts them through the Endpoint interface; shared plumbing, the outbound client "
+              + "or the engine's driver that reached into a route group would tie the roles together again");
+
+  @ArchTest
+  static final ArchRule BOOTSTRAP_HOLDS_NO_ADAPTER =
+      noClasses().that().resideInAPackage(BOOTSTRAP)
+          .should().implement(JavaClass.Predicates.resideInAPackage(PORT_OUT))
+          .orShould().beAssignableTo(io.vertx.core.VerticleBase.class)
+          .orShould().dependOnClassesThat().resideInAnyPackage("io.vertx.ext.web..", "io.vertx.core.http..")
+          .because("bootstrap holds configuration, wiring and main only: an out-port implementation, a "
+              + "verticle or HTTP code there is an adapter in the wrong module, untested by its adapter's "
+              + "tests and invisible to someone looking for the adapters");
+
+  /**
+   * Public types a role package may expose: route groups ({@code Endpoint}), records of settings or values,
+   * and types without a public constructor (the package's factory, and what it returns).
+   */
+  static final DescribedPredicate<JavaClass> ENDPOINT_FACTORY_OR_VALUE = DescribedPredicate.describe(
+      "an Endpoint, a record, or a type without public constructors (a factory or what it returns)",
+      javaClass -> javaClass.isAssignableTo("io.iotmanager.webhooks.adapter.http.web.Endpoint")
+          || javaClass.isAssignableTo(Record.class)
+          || javaClass.getConstructors().stream().noneMatch(c -> c.getModifiers().contains(JavaModifier.PUBLIC)));
+
+  @ArchTest
+  static final ArchRule ROLE_PACKAGES_EXPOSE_ONLY_ENDPOINTS_FACTORIES_AND_VALUES =
+      classes().that().resideInAnyPackage(HTTP_ROLES)
+          .and().arePublic()
+          .and().areNotInterfaces()
+          .should(com.tngtech.archunit.lang.conditions.ArchConditions.be(ENDPOINT_FACTORY_OR_VALUE))
+          .because("inside a role package the sender, resolver, verticles, DTOs and verifiers are package "
+              + "private: bootstrap reaches them only through the package's factory or endpoint, so a role "
+              + "can be reworked without touching the wiring")
+          .allowEmptyShould(true);
+
+  private static String[] concat(String[] packages, String... more) {
+    String[] all = java.util.Arrays.copyOf(packages, packages.length + more.length);
+    System.arraycopy(more, 0, all, packages.length, more.length);
+    return all;
+  }
 }

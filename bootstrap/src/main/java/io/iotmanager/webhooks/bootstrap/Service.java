@@ -49,20 +49,6 @@ import org.slf4j.LoggerFactory;
 /** Wires the service by hand: store, use cases, HTTP. No container. */
 final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
-  /** The default lease ({@code webhooks_lease_seconds}); the configured one is {@link ServiceConfig#webhooksLease()}. */
-  static final Duration LEASE = Duration.ofSeconds(ServiceConfig.DEFAULT_WEBHOOKS_LEASE_SECONDS);
-  static final Duration POLL = Duration.ofSeconds(1);
-  static final Duration EMBEDDED_POLL = Duration.ofSeconds(5);
-  static final Duration RETRY_HORIZON = Duration.ofMinutes(15);
-  static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
-  /** How long an outcome waits for others to share its store write (see docs/BENCHMARKS.md). */
-  static final Duration OUTCOME_FLUSH_DELAY = Duration.ofMillis(25);
-  static final int MAX_CONCURRENT = 256;
-  static final int MAX_PER_HOST = 32;
-  static final int MAX_HELD_RETRIES = 50_000;
-  static final int MAX_BACKLOG = 20_000;
-  static final int OUTCOME_BATCH = 200;
-
   private final Vertx vertx;
   private final MongoStore store;
   private final String httpDeployment;
@@ -93,18 +79,19 @@ final class Service {
       EventRepository events = store.events();
       Duration lease = config.webhooksLease();
       RetryPolicy policy = new RetryPolicy(config.webhooksRetrySchedule(), config.webhooksRetryJitter());
+      EngineTuning tuning = config.engine();
       DeliverySettings delivery = new DeliverySettings(instanceId, lease,
-          Duration.ofSeconds(config.webhooksTimeoutSeconds()), MAX_CONCURRENT, MAX_PER_HOST,
-          !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), RETRY_HORIZON, MAX_HELD_RETRIES,
-          OUTCOME_BATCH, OUTCOME_FLUSH_DELAY);
+          Duration.ofSeconds(config.webhooksTimeoutSeconds()), tuning.maxConcurrent(), tuning.maxPerHost(),
+          !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), tuning.retryHorizon(),
+          tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay());
       AddressResolver resolver = Webhooks.resolver(vertx);
       DeliverEventsService engine = new DeliverEventsService(integrations, events,
-          Webhooks.sender(vertx, resolver, MAX_PER_HOST), Delivery.scheduler(vertx), clock, policy,
+          Webhooks.sender(vertx, resolver, tuning.maxPerHost()), Delivery.scheduler(vertx), clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
       metrics.observeBacklog(engine::backlog);
       Delivery.Driver deliveryVerticle = Delivery.driver(engine,
           new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
-          config.embeddedStore() ? EMBEDDED_POLL : POLL, lease, MAX_BACKLOG, STOP_TIMEOUT);
+          tuning.pollInterval(config.embeddedStore()), lease, tuning.maxBacklog(), tuning.stopTimeout());
       DestinationCheck destinations = new DestinationCheck(resolver, config.domainSkipVerify());
       Identities identities = Identities.from(nonBlank(config.jwtVerifyKey()));
       List<Endpoint> endpoints = List.of(

@@ -3,7 +3,9 @@ package io.iotmanager.webhooks.bootstrap;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The service configuration (docs/wire-contract.md A8 and B5), already validated by {@link ConfigLoader}.
@@ -25,6 +27,7 @@ import java.util.Objects;
  * @param jwtVerifyKey empty (decode only), {@code hs256:<secret>} or a PEM public key
  * @param webhooksLeaseSeconds how long an instance's claim on an event keeps other instances off it; after
  *     a crash its work is taken over once this expires. Longer than {@code webhooksTimeoutSeconds}.
+ * @param engine the delivery engine's tuning
  */
 public record ServiceConfig(
     String listenHost,
@@ -42,19 +45,8 @@ public record ServiceConfig(
     double webhooksRetryJitter,
     int maxIntegrationsPerTenant,
     String jwtVerifyKey,
-    long webhooksLeaseSeconds) {
-
-  /** The default delivery lease, seconds, unless the attempt timeout needs a longer one. */
-  public static final int DEFAULT_WEBHOOKS_LEASE_SECONDS = 60;
-
-  /**
-   * The lease used when {@code webhooks_lease_seconds} is not set: 60 s, or twice the attempt timeout
-   * when that is longer (an original configuration with {@code webhooks_timeout_seconds} above 30 must
-   * still start).
-   */
-  public static long defaultLeaseSeconds(int webhooksTimeoutSeconds) {
-    return Math.max(DEFAULT_WEBHOOKS_LEASE_SECONDS, 2L * webhooksTimeoutSeconds);
-  }
+    long webhooksLeaseSeconds,
+    EngineTuning engine) {
 
   public ServiceConfig {
     Objects.requireNonNull(listenHost, "listenHost");
@@ -65,50 +57,16 @@ public record ServiceConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     webhooksRetrySchedule = List.copyOf(Objects.requireNonNull(webhooksRetrySchedule, "webhooksRetrySchedule"));
     Objects.requireNonNull(jwtVerifyKey, "jwtVerifyKey");
+    Objects.requireNonNull(engine, "engine");
     if (webhooksLeaseSeconds <= webhooksTimeoutSeconds) {
       throw new IllegalArgumentException("webhooksLeaseSeconds (" + webhooksLeaseSeconds
           + ") must exceed webhooksTimeoutSeconds (" + webhooksTimeoutSeconds + ")");
     }
   }
 
-  /** Every setting but the lease, which takes its default ({@link #defaultLeaseSeconds}). */
-  public ServiceConfig(String listenHost, int listenPort, String mongoUrl, String mongoDbName,
-      int webhooksTimeoutSeconds, long eventExpTimeoutSeconds, String aesEncryptionKey,
-      String aesEncryptionFallbackKey, boolean domainSkipVerify, long requestSizeLimit, Path dataDir,
-      List<Duration> webhooksRetrySchedule, double webhooksRetryJitter, int maxIntegrationsPerTenant,
-      String jwtVerifyKey) {
-    this(listenHost, listenPort, mongoUrl, mongoDbName, webhooksTimeoutSeconds, eventExpTimeoutSeconds,
-        aesEncryptionKey, aesEncryptionFallbackKey, domainSkipVerify, requestSizeLimit, dataDir,
-        webhooksRetrySchedule, webhooksRetryJitter, maxIntegrationsPerTenant, jwtVerifyKey,
-        defaultLeaseSeconds(webhooksTimeoutSeconds));
-  }
-
-  /** The documented defaults: listen {@code :8080}, embedded store, no encryption, etc. */
+  /** The documented defaults (the defaults of {@link ConfigKeys}): listen {@code :8080}, embedded store, etc. */
   public static ServiceConfig defaults() {
-    return new ServiceConfig(
-        "",
-        8080,
-        "",
-        "iot_manager",
-        10,
-        604_800L,
-        "",
-        "",
-        false,
-        1_048_576L,
-        Path.of("./data"),
-        List.of(
-            Duration.ofSeconds(5),
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(30),
-            Duration.ofHours(2),
-            Duration.ofHours(5),
-            Duration.ofHours(10),
-            Duration.ofHours(10)),
-        0.2,
-        1,
-        "",
-        DEFAULT_WEBHOOKS_LEASE_SECONDS);
+    return ConfigLoader.load(Optional.empty(), Map.of());
   }
 
   /** The delivery lease as a duration. */
@@ -140,6 +98,7 @@ public record ServiceConfig(
         + ", maxIntegrationsPerTenant=" + maxIntegrationsPerTenant
         + ", jwtVerifyKey=" + redact(jwtVerifyKey)
         + ", webhooksLeaseSeconds=" + webhooksLeaseSeconds
+        + ", engine=" + engine
         + "]";
   }
 

@@ -512,7 +512,63 @@ class ConfigLoaderTest {
     assertThrows(IllegalArgumentException.class, () -> new ServiceConfig(d.listenHost(), d.listenPort(),
         d.mongoUrl(), d.mongoDbName(), 10, d.eventExpTimeoutSeconds(), d.aesEncryptionKey(),
         d.aesEncryptionFallbackKey(), d.domainSkipVerify(), d.requestSizeLimit(), d.dataDir(),
-        d.webhooksRetrySchedule(), d.webhooksRetryJitter(), d.maxIntegrationsPerTenant(), d.jwtVerifyKey(), 10));
+        d.webhooksRetrySchedule(), d.webhooksRetryJitter(), d.maxIntegrationsPerTenant(), d.jwtVerifyKey(), 10,
+        d.engine()));
+  }
+
+  // ---- engine tuning
+
+  @Test
+  void engineTuningDefaultsAreTodaysValues() {
+    EngineTuning e = ServiceConfig.defaults().engine();
+    assertEquals(256, e.maxConcurrent());
+    assertEquals(32, e.maxPerHost());
+    assertEquals(50_000, e.maxHeldRetries());
+    assertEquals(20_000, e.maxBacklog());
+    assertEquals(200, e.outcomeBatch());
+    assertEquals(Duration.ofMillis(25), e.outcomeFlushDelay());
+    assertEquals(Duration.ofMinutes(15), e.retryHorizon());
+    assertEquals(Duration.ofSeconds(1), e.pollInterval(false));
+    assertEquals(Duration.ofSeconds(5), e.pollInterval(true));
+    assertEquals(Duration.ofSeconds(15), e.stopTimeout());
+  }
+
+  @Test
+  void engineTuningFromYamlAndEnvironment() throws IOException {
+    Path file = yaml(String.join("\n",
+        "webhooks_max_concurrent: 64",
+        "webhooks_max_per_host: 4",
+        "webhooks_max_held_retries: 0",
+        "webhooks_max_backlog: 100",
+        "webhooks_outcome_batch: 50",
+        "webhooks_outcome_flush_delay: 0ms",
+        "webhooks_retry_horizon: 1h",
+        "webhooks_poll_interval: 250ms",
+        "webhooks_embedded_poll_interval: 2s",
+        "webhooks_stop_timeout: 1m",
+        ""));
+    EngineTuning e = ConfigLoader.load(Optional.of(file), Map.of("IOT_MANAGER_WEBHOOKS_MAX_PER_HOST", "6")).engine();
+    assertEquals(new EngineTuning(64, 6, 0, 100, 50, Duration.ZERO, Duration.ofHours(1), Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(1)), e);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "IOT_MANAGER_WEBHOOKS_MAX_CONCURRENT,0,webhooks_max_concurrent",
+    "IOT_MANAGER_WEBHOOKS_MAX_PER_HOST,many,webhooks_max_per_host",
+    "IOT_MANAGER_WEBHOOKS_MAX_HELD_RETRIES,-1,webhooks_max_held_retries",
+    "IOT_MANAGER_WEBHOOKS_MAX_BACKLOG,0,webhooks_max_backlog",
+    "IOT_MANAGER_WEBHOOKS_OUTCOME_BATCH,100001,webhooks_outcome_batch",
+    "IOT_MANAGER_WEBHOOKS_OUTCOME_FLUSH_DELAY,25,webhooks_outcome_flush_delay",
+    "IOT_MANAGER_WEBHOOKS_RETRY_HORIZON,'1m,2m',webhooks_retry_horizon",
+    "IOT_MANAGER_WEBHOOKS_POLL_INTERVAL,0s,webhooks_poll_interval",
+    "IOT_MANAGER_WEBHOOKS_EMBEDDED_POLL_INTERVAL,'',webhooks_embedded_poll_interval",
+    "IOT_MANAGER_WEBHOOKS_STOP_TIMEOUT,-1s,webhooks_stop_timeout"
+  })
+  void invalidEngineTuningNamesItsKey(String variable, String value, String key) {
+    InvalidConfigException e = invalidEnv(variable, value);
+    assertTrue(e.getMessage().startsWith("invalid configuration: " + key + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(variable), e.getMessage());
   }
 
   // ---- the record

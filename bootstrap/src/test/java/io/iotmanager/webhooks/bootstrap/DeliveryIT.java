@@ -252,7 +252,7 @@ class DeliveryIT {
     assertTrue(status.getString("error").contains("context deadline exceeded"), status.encode());
     List<Receiver.Received> got = receiver.received();
     assertEquals(3, got.size());
-    Duration spacing = Duration.ofSeconds(1).plus(RETRY).minusMillis(50);
+    Duration spacing = Duration.ofSeconds(1).plus(RETRY).minusMillis(250);
     assertTrue(between(got.get(0), got.get(1)).compareTo(spacing) >= 0, "timeout, then the scheduled delay");
     assertTrue(between(got.get(1), got.get(2)).compareTo(spacing) >= 0, "timeout, then the scheduled delay");
     for (Object o : attempts(service, token, id)) {

@@ -23,13 +23,20 @@ import org.junit.jupiter.api.Test;
  */
 class IsolationIT {
   private static final int EVENTS = 200;
+  /**
+   * Configured below the default (32), so the test also shows that {@code webhooks_max_per_host} is applied.
+   * The attempt timeout (10 s) outlasts the measurement, so no slow attempt times out and is replaced while
+   * the receiver still counts its connection as open.
+   */
+  private static final int MAX_PER_HOST = 8;
 
   @Test
   void aTimingOutReceiverDoesNotHoldUpAHealthyOne() throws Exception {
     String slowTenant = "slow-" + UUID.randomUUID();
     String fastTenant = "fast-" + UUID.randomUUID();
-    try (TestService service = TestService.start(Map.of("webhooks_timeout_seconds", "2",
-            "webhooks_retry_schedule", "1s", "webhooks_retry_jitter", "0"));
+    try (TestService service = TestService.start(Map.of("webhooks_timeout_seconds", "10",
+            "webhooks_retry_schedule", "1s", "webhooks_retry_jitter", "0",
+            "webhooks_max_per_host", Integer.toString(MAX_PER_HOST)));
         Receiver slow = Receiver.start("127.0.0.1");
         Receiver fast = Receiver.start("localhost")) {
       slow.respond(r -> Receiver.Answer.hanging());
@@ -39,7 +46,7 @@ class IsolationIT {
 
       statusChanged(service, slowTenant, "slow-dev-", EVENTS);
       await(Duration.ofSeconds(30), "the slow receiver saturated",
-          () -> slow.hangingNow() >= Service.MAX_PER_HOST);
+          () -> slow.hangingNow() >= MAX_PER_HOST);
       long start = System.nanoTime();
       statusChanged(service, fastTenant, "fast-dev-", EVENTS);
       await(Duration.ofSeconds(30), () -> "all " + EVENTS + " events at the healthy receiver, got "
@@ -48,8 +55,8 @@ class IsolationIT {
       int slowSeen = slow.received().size();
 
       // Without the per-host bound all 200 slow attempts would be hanging at once.
-      assertTrue(slow.maxHanging() <= Service.MAX_PER_HOST,
-          "at most " + Service.MAX_PER_HOST + " attempts in flight to the slow host, saw " + slow.maxHanging());
+      assertTrue(slow.maxHanging() <= MAX_PER_HOST,
+          "at most " + MAX_PER_HOST + " attempts in flight to the slow host, saw " + slow.maxHanging());
       assertTrue(slowSeen < EVENTS, "the slow receiver is still timing out its first attempts (" + slowSeen
           + " seen) while the healthy one got all " + EVENTS + " in " + took);
       await(Duration.ofSeconds(30), "every healthy delivery recorded as delivered", () -> {

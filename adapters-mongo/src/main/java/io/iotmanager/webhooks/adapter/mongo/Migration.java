@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>events move from {@code events} to {@code log}, with their delivery state, lease and attempt
  *       records, in batches of {@value #BATCH}; then {@code events} is dropped;</li>
  *   <li>version 1's own index on {@code integrations}, {@code tenant} {@code {tenant_id: 1}}, is dropped
- *       (it would clash with the Go service's unique index of the same keys after a swap back).</li>
+ *       (it would clash with the Go service's unique index of the same keys after a swap back), only where
+ *       the schema version record says 1, so that no index of another's is ever dropped.</li>
  * </ul>
  * Nothing is lost at any point: each document is first written in its new form, then the old one removed;
  * a new form already there (an earlier run cut short, or another instance migrating at the same time) is
@@ -75,8 +76,10 @@ final class Migration {
     this.secrets = secrets;
   }
 
-  Future<Result> run() {
-    return dropLegacyTenantIndex()
+  /** @param storedVersion the schema version recorded in the database (0: none) */
+  Future<Result> run(int storedVersion) {
+    // the index is ours only where version 1 of this service recorded itself
+    return (storedVersion == 1 ? dropLegacyTenantIndex() : Future.<Void>succeededFuture())
         .compose(v -> migrateIntegrations())
         .compose(integrations -> migrateEvents().map(events -> new Result(integrations, events)))
         .onSuccess(result -> {
@@ -101,10 +104,17 @@ final class Migration {
   }
 
   private Future<Long> migrateIntegrations() {
-    return client.find(IntegrationDocuments.COLLECTION, new JsonObject()).compose(documents -> {
-      List<JsonObject> legacy = documents.stream()
-          .filter(d -> d.getValue(IntegrationDocuments.ID) instanceof String).toList();
-      return migrateEach(legacy.iterator(), 0L);
+    // the ids only (a database with many tenants has many integrations), then the string ones in full
+    FindOptions idsOnly = new FindOptions().setFields(new JsonObject().put(IntegrationDocuments.ID, 1));
+    return client.findWithOptions(IntegrationDocuments.COLLECTION, new JsonObject(), idsOnly).compose(ids -> {
+      JsonArray legacy = new JsonArray();
+      ids.stream().map(d -> d.getValue(IntegrationDocuments.ID)).filter(String.class::isInstance).forEach(legacy::add);
+      if (legacy.isEmpty()) {
+        return Future.succeededFuture(0L);
+      }
+      return client.find(IntegrationDocuments.COLLECTION,
+              new JsonObject().put(IntegrationDocuments.ID, new JsonObject().put("$in", legacy)))
+          .compose(documents -> migrateEach(documents.iterator(), 0L));
     });
   }
 

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link EventRepository} over the {@value EventDocuments#COLLECTION} collection. */
 final class MongoEventRepository implements EventRepository {
@@ -32,7 +31,6 @@ final class MongoEventRepository implements EventRepository {
   private final MongoClient client;
   private final Duration ttl;
   /** Store operations issued, one per driver call: lets tests check that a batch costs one command. */
-  private final AtomicLong commands = new AtomicLong();
 
   MongoEventRepository(MongoClient client, Duration ttl) {
     this.client = client;
@@ -61,7 +59,6 @@ final class MongoEventRepository implements EventRepository {
     } catch (RuntimeException e) {
       return Future.failedFuture(StoreFailures.translate(e, "cannot store events"));
     }
-    commands.incrementAndGet();
     return guard(client.bulkWriteWithOptions(COLLECTION, inserts, new BulkWriteOptions(true))
         .compose(result -> result.getInsertedCount() == events.size()
             ? Future.<Void>succeededFuture()
@@ -79,7 +76,6 @@ final class MongoEventRepository implements EventRepository {
     integrationId.ifPresent(id -> filter.put(EventDocuments.STATUS_INTEGRATION_ID, DocumentValues.uuid(id)));
     FindOptions options = new FindOptions().setSort(NEWEST_FIRST).setSkip(skip).setLimit(limit)
         .setFields(WITHOUT_ATTEMPTS);
-    commands.incrementAndGet();
     return guard(client.findWithOptions(COLLECTION, filter, options)
         .map(documents -> documents.stream().map(EventDocuments::fromDocument).toList()), "cannot read events");
   }
@@ -88,14 +84,12 @@ final class MongoEventRepository implements EventRepository {
   public Future<Optional<EventRecord>> findById(String tenantId, UUID id) {
     JsonObject filter = new JsonObject().put(EventDocuments.ID, DocumentValues.uuid(id))
         .put(EventDocuments.TENANT_ID, tenantId);
-    commands.incrementAndGet();
     return guard(client.findOne(COLLECTION, filter, WITHOUT_ATTEMPTS)
         .map(document -> Optional.ofNullable(document).map(EventDocuments::fromDocument)), "cannot read the event");
   }
 
   @Override
   public Future<Void> deleteTenant(String tenantId) {
-    commands.incrementAndGet();
     return guard(client.removeDocuments(COLLECTION, new JsonObject().put(EventDocuments.TENANT_ID, tenantId))
         .mapEmpty(), "cannot delete the tenant's events");
   }
@@ -113,7 +107,6 @@ final class MongoEventRepository implements EventRepository {
     JsonObject claimable = claimable(now);
     FindOptions candidates = new FindOptions().setFields(new JsonObject().put(EventDocuments.ID, 1))
         .setSort(new JsonObject().put(EventDocuments.DUE_AT, 1)).setLimit(limit);
-    commands.incrementAndGet();
     return guard(client.findWithOptions(COLLECTION, claimable, candidates), "cannot find due events")
         .compose(found -> {
           if (found.isEmpty()) {
@@ -127,7 +120,6 @@ final class MongoEventRepository implements EventRepository {
               .put(EventDocuments.LEASE_OWNER, owner)
               .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(leaseUntil))
               .put(EventDocuments.CLAIM, token));
-          commands.incrementAndGet();
           return guard(client.updateCollectionWithOptions(COLLECTION, take, update,
                   new UpdateOptions().setMulti(true)), "cannot claim due events")
               .compose(result -> {
@@ -136,7 +128,6 @@ final class MongoEventRepository implements EventRepository {
                 }
                 JsonObject mine = new JsonObject().put(EventDocuments.ID, new JsonObject().put("$in", ids))
                     .put(EventDocuments.CLAIM, token);
-                commands.incrementAndGet();
                 return guard(client.findWithOptions(COLLECTION, mine, new FindOptions().setFields(WITHOUT_ATTEMPTS))
                     .map(docs -> docs.stream().map(EventDocuments::fromDocument).toList()), "cannot read claimed events");
               });
@@ -169,7 +160,6 @@ final class MongoEventRepository implements EventRepository {
       outcome.leaseOwner().ifPresent(owner -> filter.put(EventDocuments.LEASE_OWNER, owner));
       updates.add(BulkOperation.createUpdate(filter, EventDocuments.outcomeUpdate(outcome)));
     }
-    commands.incrementAndGet();
     return guard(client.bulkWriteWithOptions(COLLECTION, updates, new BulkWriteOptions(true)).mapEmpty(),
         "cannot record delivery outcomes");
   }
@@ -185,7 +175,6 @@ final class MongoEventRepository implements EventRepository {
         .put(EventDocuments.LEASE_OWNER, owner);
     JsonObject extend = new JsonObject().put("$max", new JsonObject()
         .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(leaseUntil)));
-    commands.incrementAndGet();
     return guard(client.updateCollectionWithOptions(COLLECTION, mine, extend, new UpdateOptions().setMulti(true))
         .mapEmpty(), "cannot extend leases");
   }
@@ -195,7 +184,6 @@ final class MongoEventRepository implements EventRepository {
     JsonObject filter = new JsonObject().put(EventDocuments.ID, DocumentValues.uuid(eventId))
         .put(EventDocuments.TENANT_ID, tenantId);
     JsonObject fields = new JsonObject().put(EventDocuments.ATTEMPT_LOG, 1);
-    commands.incrementAndGet();
     return guard(client.findOne(COLLECTION, filter, fields)
         .map(document -> Optional.ofNullable(document).map(EventDocuments::attemptsFrom)), "cannot read attempts");
   }
@@ -207,7 +195,6 @@ final class MongoEventRepository implements EventRepository {
   Future<Long> deleteExpired(Instant now) {
     JsonObject expired = new JsonObject().put(EventDocuments.EXPIRE_TS,
         new JsonObject().put("$lt", DocumentValues.date(now)));
-    commands.incrementAndGet();
     return guard(client.removeDocuments(COLLECTION, expired).map(result -> result.getRemovedCount()),
         "cannot delete expired events");
   }
@@ -222,13 +209,7 @@ final class MongoEventRepository implements EventRepository {
         new JsonObject().put("$gt", DocumentValues.date(now)));
     JsonObject end = new JsonObject().put("$set", new JsonObject()
         .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(now)));
-    commands.incrementAndGet();
     return guard(client.updateCollectionWithOptions(COLLECTION, held, end, new UpdateOptions().setMulti(true))
         .map(result -> result.getDocModified()), "cannot take over the previous process's leases");
-  }
-
-  /** How many store operations this repository has issued. */
-  long commandCount() {
-    return commands.get();
   }
 }

@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import static io.iotmanager.webhooks.adapter.mongo.IntegrationDocuments.COLLECTION;
 import static io.iotmanager.webhooks.adapter.mongo.StoreFailures.guard;
 

@@ -284,7 +284,7 @@ public final class MongoStore {
    * reading with its configured keys: restart with {@code aes_encryption_key = toKey} afterwards (and the
    * old key as {@code aes_encryption_fallback_key} if instances still run with it).
    *
-   * @return how many secrets were rewritten; fails with {@code InvalidInput} when a key is malformed or
+   * @return how many secrets were rewritten; fails with {@code DomainValidationException} when a key is malformed or
    *         a secret cannot be decrypted, {@code StoreUnavailable} when the store fails
    */
   public Future<Long> reencryptSecrets(Optional<String> fromKey, Optional<String> toKey) {
@@ -295,7 +295,7 @@ public final class MongoStore {
       from = fromKeyText.isPresent() ? SecretStorage.of(fromKeyText, Optional.empty()) : secrets;
       to = SecretStorage.of(toKey.map(String::trim).filter(k -> !k.isEmpty()), Optional.empty());
     } catch (DomainValidationException e) {
-      return Future.failedFuture(new ApplicationException.InvalidInput(e.getMessage()));
+      return Future.failedFuture(new DomainValidationException(e.getMessage()));
     }
     return new SecretRotation(client).rotate(from, to);
   }
@@ -308,7 +308,7 @@ public final class MongoStore {
     return embedded == null ? settings.mongoUrl() : embedded.connectionString();
   }
 
-  /** The events adapter itself, for tests in this package (command counting). */
+  /** The events adapter itself, for tests in this package. */
   MongoEventRepository eventRepository() {
     return events;
   }

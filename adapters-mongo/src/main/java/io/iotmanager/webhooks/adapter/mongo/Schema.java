@@ -73,7 +73,7 @@ final class Schema {
       int maxIntegrationsPerTenant) {
     return ensureCollections(client, List.of(IntegrationDocuments.COLLECTION, EventDocuments.COLLECTION, META))
         .compose(v -> checkVersion(client))
-        .compose(v -> new Migration(client, secrets).run())
+        .compose(stored -> new Migration(client, secrets).run(stored))
         .compose(migrated -> ensureIndexes(client, IntegrationDocuments.COLLECTION, integrationIndexes())
             .map(migrated))
         .compose(migrated -> ensureIndexes(client, EventDocuments.COLLECTION, eventIndexes())

@@ -3,7 +3,7 @@ package io.iotmanager.webhooks.adapter.mongo;
 import static io.iotmanager.webhooks.adapter.mongo.IntegrationDocuments.COLLECTION;
 import static io.iotmanager.webhooks.adapter.mongo.StoreFailures.guard;
 
-import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
@@ -30,7 +30,7 @@ final class SecretRotation {
   }
 
   /**
-   * @return how many secrets were rewritten; fails with {@code InvalidInput} naming the integration whose
+   * @return how many secrets were rewritten; fails with {@code DomainValidationException} naming the integration whose
    *         secret {@code from} cannot decrypt (those before it are already rewritten: rerun after fixing
    *         the keys), or {@code StoreUnavailable}
    */
@@ -78,7 +78,7 @@ final class SecretRotation {
           ? Optional.of(text.getBytes(StandardCharsets.UTF_8))
           : from.decodeForRotation(secret.value());
       if (plain.isEmpty()) {
-        return Future.failedFuture(new ApplicationException.InvalidInput(
+        return Future.failedFuture(new DomainValidationException(
             "the secret of integration " + describe(secret.id()) + " cannot be decrypted with the given key"));
       }
       if (!to.encrypts() && to.isCurrent(secret.value(), plain.get())) {

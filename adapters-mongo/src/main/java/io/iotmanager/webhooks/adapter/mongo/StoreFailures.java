@@ -5,6 +5,7 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ErrorCategory;
 import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Translates what the driver and the document mapping throw into {@link ApplicationException}s, inside
- * the adapter: an application exception passes unchanged, anything else means the store failed.
+ * the adapter: an application exception or invalid input ({@link DomainValidationException}, e.g. a key
+ * that does not decrypt the stored secrets) passes unchanged, anything else means the store failed.
  */
 final class StoreFailures {
   /**
@@ -36,9 +38,9 @@ final class StoreFailures {
         .recover(error -> Future.failedFuture(translate(error, what)));
   }
 
-  static ApplicationException translate(Throwable error, String what) {
-    if (error instanceof ApplicationException applicationException) {
-      return applicationException;
+  static RuntimeException translate(Throwable error, String what) {
+    if (error instanceof ApplicationException || error instanceof DomainValidationException) {
+      return (RuntimeException) error;
     }
     if (error instanceof TimeoutException) {
       return new ApplicationException.StoreUnavailable("store unavailable: " + what + ": no answer within "

@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -242,11 +243,11 @@ class SecretEncryptionIT {
     await(encrypted.integrations().insert(integration, 1));
 
     Throwable wrongKey = failure(encrypted.reencryptSecrets(Optional.of(KEY_B), Optional.empty()));
-    assertInstanceOf(ApplicationException.InvalidInput.class, wrongKey);
+    assertInstanceOf(DomainValidationException.class, wrongKey);
     assertTrue(wrongKey.getMessage().contains(integration.id().toString()), wrongKey.getMessage());
     assertEquals("01", secretOf(encrypted, integration), "nothing was rewritten");
 
-    assertInstanceOf(ApplicationException.InvalidInput.class,
+    assertInstanceOf(DomainValidationException.class,
         failure(encrypted.reencryptSecrets(Optional.empty(), Optional.of("not a key"))));
   }
 
@@ -329,7 +330,7 @@ class SecretEncryptionIT {
     assertEquals(core.credentials().opaque(), opaqueOf(underA, core));
 
     Throwable wrongKey = failure(plain.reencryptSecrets(Optional.of(KEY_B), Optional.empty()));
-    assertInstanceOf(ApplicationException.InvalidInput.class, wrongKey);
+    assertInstanceOf(DomainValidationException.class, wrongKey);
 
     assertEquals(3L, await(plain.reencryptSecrets(Optional.of(KEY_A), Optional.of(KEY_B))));
     assertEquals(core.credentials().opaque(), opaqueOf(store(Optional.of(KEY_B), Optional.empty()), core));

@@ -1,8 +1,8 @@
 package io.iotmanager.webhooks.application.service;
 
-import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.application.port.out.AddressResolver;
 import io.iotmanager.webhooks.domain.Credentials;
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.ReservedAddresses;
 import io.vertx.core.Future;
@@ -26,7 +26,7 @@ public final class DestinationCheck {
     this.skipVerify = skipVerify;
   }
 
-  /** Succeeds when the destination may be used; fails with InvalidInput saying why not. */
+  /** Succeeds when the destination may be used; fails with a DomainValidationException saying why not. */
   public Future<Void> check(Credentials credentials) {
     Optional<HttpCredentials> http = credentials.http();
     if (skipVerify || http.isEmpty()) {
@@ -35,15 +35,15 @@ public final class DestinationCheck {
     String host = stripBrackets(http.get().host());
     return resolver.resolve(host)
         .recover(err -> Future.failedFuture(
-            new ApplicationException.InvalidInput(FIELD + "cannot resolve host \"" + host + "\"")))
+            new DomainValidationException(FIELD + "cannot resolve host \"" + host + "\"")))
         .compose(addresses -> {
           if (addresses.isEmpty()) {
             return Future.failedFuture(
-                new ApplicationException.InvalidInput(FIELD + "cannot resolve host \"" + host + "\""));
+                new DomainValidationException(FIELD + "cannot resolve host \"" + host + "\""));
           }
           Optional<InetAddress> reserved = ReservedAddresses.firstReserved(addresses);
           if (reserved.isPresent()) {
-            return Future.failedFuture(new ApplicationException.InvalidInput(FIELD + "host \"" + host
+            return Future.failedFuture(new DomainValidationException(FIELD + "host \"" + host
                 + "\" resolves to a reserved address (" + reserved.get().getHostAddress() + ")"));
           }
           return Future.succeededFuture();

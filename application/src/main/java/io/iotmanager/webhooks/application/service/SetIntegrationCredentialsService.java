@@ -1,10 +1,10 @@
 package io.iotmanager.webhooks.application.service;
 
 import io.iotmanager.webhooks.application.ApplicationException;
-import io.iotmanager.webhooks.application.Validation;
 import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsCommand;
 import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsUseCase;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.Integration;
 import io.vertx.core.Future;
 
@@ -26,8 +26,8 @@ public final class SetIntegrationCredentialsService implements SetIntegrationCre
       }
       Integration current = found.get();
       try {
-        Validation.check(() -> current.withCredentials(command.credentials()));
-      } catch (ApplicationException e) {
+        current.withCredentials(command.credentials());
+      } catch (DomainValidationException e) {
         return Future.failedFuture(e);
       }
       return destinationCheck.check(command.credentials())

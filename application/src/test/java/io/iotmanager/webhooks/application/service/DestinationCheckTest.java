@@ -1,10 +1,10 @@
 package io.iotmanager.webhooks.application.service;
 
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.application.port.out.AddressResolver;
 import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
@@ -68,7 +68,7 @@ class DestinationCheckTest {
   static Throwable refusal(DestinationCheck check, String url) {
     Future<Void> result = check.check(webhook(url));
     assertTrue(result.failed(), url + " should be refused");
-    return assertInstanceOf(ApplicationException.InvalidInput.class, result.cause());
+    return assertInstanceOf(DomainValidationException.class, result.cause());
   }
 
   @Test

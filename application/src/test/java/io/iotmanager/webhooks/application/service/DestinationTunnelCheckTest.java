@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.application.service.DestinationCheckTest.FakeResolver;
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ class DestinationTunnelCheckTest {
   void aTunnelAddressCarryingAReservedIpv4AddressIsRefused(String url, String host) {
     Future<Void> result = new DestinationCheck(RESOLVER, false).check(DestinationCheckTest.webhook(url));
     assertTrue(result.failed(), url);
-    Throwable refusal = assertInstanceOf(ApplicationException.InvalidInput.class, result.cause());
+    Throwable refusal = assertInstanceOf(DomainValidationException.class, result.cause());
     assertTrue(refusal.getMessage().startsWith("credentials: http: url: host \"" + host
         + "\" resolves to a reserved address"), refusal.getMessage());
   }

@@ -1,7 +1,6 @@
 package io.iotmanager.webhooks.adapter.http.intake;
 
 import io.iotmanager.webhooks.adapter.http.web.Json;
-import io.iotmanager.webhooks.adapter.http.web.MalformedRequest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -104,7 +103,7 @@ final class DeviceDtos {
       }
       return WITH_OFFSET.format(t);
     } catch (DateTimeParseException e) {
-      throw new MalformedRequest(field + ": not an RFC 3339 time");
+      throw Json.malformed(field + ": not an RFC 3339 time");
     }
   }
 }

@@ -5,18 +5,17 @@ import io.iotmanager.webhooks.adapter.http.intake.DeviceDtos.StatusItem;
 import io.iotmanager.webhooks.adapter.http.web.ApiPaths;
 import io.iotmanager.webhooks.adapter.http.web.Endpoint;
 import io.iotmanager.webhooks.adapter.http.web.Failures;
-import io.iotmanager.webhooks.adapter.http.web.HttpProblem;
 import io.iotmanager.webhooks.adapter.http.web.Json;
 import io.iotmanager.webhooks.adapter.http.web.Replies;
 import io.iotmanager.webhooks.application.port.in.CheckHealthUseCase;
 import io.iotmanager.webhooks.application.port.in.DeleteTenantUseCase;
 import io.iotmanager.webhooks.application.port.in.RecordDeviceEventsUseCase;
-import io.iotmanager.webhooks.application.Validation;
 import io.iotmanager.webhooks.application.port.in.DeleteTenantCommand;
 import io.iotmanager.webhooks.application.port.in.DeviceEventData;
 import io.iotmanager.webhooks.application.port.in.RecordDeviceEventsCommand;
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.domain.DeviceStatus;
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.EventType;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -105,7 +104,7 @@ public final class IntakeRoutes implements Endpoint {
     try {
       return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new HttpProblem(400, "malformed path segment");
+      throw new DomainValidationException("malformed path segment");
     }
   }
 
@@ -113,7 +112,7 @@ public final class IntakeRoutes implements Endpoint {
     DeviceRequest device = Json.read(ctx.body().buffer(), DeviceRequest.class);
     String id = device.effectiveId();
     if (id == null || id.isEmpty()) {
-      throw new HttpProblem(400, MISSING_DEVICE_ID);
+      throw new DomainValidationException(MISSING_DEVICE_ID);
     }
     record(ctx, tenant, EventType.DEVICE_PROVISIONED, List.of(new DeviceEventData(id, DeviceDtos.provisioned(device))));
   }
@@ -125,18 +124,18 @@ public final class IntakeRoutes implements Endpoint {
 
   private void bulkStatus(RoutingContext ctx, String tenant, String status) {
     if (DeviceStatus.fromWire(status).isEmpty()) {
-      throw new HttpProblem(400, "invalid status '" + status + "'");
+      throw new DomainValidationException("invalid status '" + status + "'");
     }
     StatusItem[] items = Json.read(ctx.body().buffer(), StatusItem[].class);
     if (items.length > RecordDeviceEventsCommand.MAX_DEVICES) {
-      throw new HttpProblem(400, "too many bulk items: max " + RecordDeviceEventsCommand.MAX_DEVICES
+      throw new DomainValidationException("too many bulk items: max " + RecordDeviceEventsCommand.MAX_DEVICES
           + " items per request");
     }
     List<DeviceEventData> devices = new ArrayList<>(items.length);
     for (StatusItem item : items) {
       String id = item == null ? null : item.effectiveId();
       if (id == null || id.isEmpty()) {
-        throw new HttpProblem(400, MISSING_DEVICE_ID);
+        throw new DomainValidationException(MISSING_DEVICE_ID);
       }
       devices.add(new DeviceEventData(id, DeviceDtos.statusChanged(id, status)));
     }
@@ -149,7 +148,7 @@ public final class IntakeRoutes implements Endpoint {
   }
 
   private void record(RoutingContext ctx, String tenant, EventType type, List<DeviceEventData> devices) {
-    RecordDeviceEventsCommand command = Validation.check(() -> new RecordDeviceEventsCommand(tenant, type, devices));
+    RecordDeviceEventsCommand command = new RecordDeviceEventsCommand(tenant, type, devices);
     Replies.when(ctx, recordDeviceEvents.recordDeviceEvents(command), stored -> {
       metrics.accepted(stored);
       Replies.empty(ctx, 202);

@@ -5,10 +5,8 @@ import io.iotmanager.webhooks.adapter.http.auth.Identities;
 import io.iotmanager.webhooks.adapter.http.auth.Identity;
 import io.iotmanager.webhooks.adapter.http.web.ApiPaths;
 import io.iotmanager.webhooks.adapter.http.web.Endpoint;
-import io.iotmanager.webhooks.adapter.http.web.HttpProblem;
 import io.iotmanager.webhooks.adapter.http.web.Json;
 import io.iotmanager.webhooks.adapter.http.web.Replies;
-import io.iotmanager.webhooks.application.Validation;
 import io.iotmanager.webhooks.application.port.in.EventQuery;
 import io.iotmanager.webhooks.application.port.in.EventsQuery;
 import io.iotmanager.webhooks.application.port.in.GetEventUseCase;
@@ -16,6 +14,7 @@ import io.iotmanager.webhooks.application.port.in.ListAttemptsUseCase;
 import io.iotmanager.webhooks.application.port.in.ListEventsUseCase;
 import io.iotmanager.webhooks.application.port.in.RedeliverEventCommand;
 import io.iotmanager.webhooks.application.port.in.RedeliverEventUseCase;
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -56,7 +55,7 @@ public final class EventRoutes implements Endpoint {
     Optional<UUID> integration = Optional.ofNullable(ctx.request().getParam("integration_id"))
         .filter(s -> !s.isEmpty())
         .map(s -> Replies.uuid(s, IntegrationRoutes.BAD_INTEGRATION_ID));
-    EventsQuery query = Validation.check(() -> new EventsQuery(who.tenant(), page, perPage, integration));
+    EventsQuery query = new EventsQuery(who.tenant(), page, perPage, integration);
     Replies.when(ctx, listEvents.listEvents(query), list -> Replies.json(ctx, 200, EventDtos.items(list)));
   }
 
@@ -99,13 +98,13 @@ public final class EventRoutes implements Endpoint {
     try {
       value = Long.parseLong(raw);
     } catch (NumberFormatException e) {
-      throw new HttpProblem(400, "invalid " + name + " query: \"" + raw + "\"");
+      throw new DomainValidationException("invalid " + name + " query: \"" + raw + "\"");
     }
     if (value < 1) {
-      throw new HttpProblem(400, "invalid " + name + " query: value must be a non-zero positive integer");
+      throw new DomainValidationException("invalid " + name + " query: value must be a non-zero positive integer");
     }
     if ("per_page".equals(name) && value > EventsQuery.MAX_PER_PAGE) {
-      throw new HttpProblem(400, "parameter \"per_page\" above limit (max: " + EventsQuery.MAX_PER_PAGE + ")");
+      throw new DomainValidationException("parameter \"per_page\" above limit (max: " + EventsQuery.MAX_PER_PAGE + ")");
     }
     return (int) Math.min(value, Integer.MAX_VALUE / 1000);
   }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DomainValidationException;
@@ -69,33 +68,33 @@ final class IntegrationDtos {
 
   static Provider provider(String name) {
     if (name == null || name.isBlank()) {
-      throw new ApplicationException.InvalidInput("provider: cannot be blank");
+      throw new DomainValidationException("provider: cannot be blank");
     }
-    return Provider.fromWire(name).orElseThrow(() -> new ApplicationException.InvalidInput(
+    return Provider.fromWire(name).orElseThrow(() -> new DomainValidationException(
         "provider: must be one of webhook, iot-hub, iot-core"));
   }
 
   static Credentials credentials(CredentialsRequest req) {
     if (req == null) {
-      throw new ApplicationException.InvalidInput("credentials: cannot be blank");
+      throw new DomainValidationException("credentials: cannot be blank");
     }
     if (req.type == null || req.type.isBlank()) {
-      throw new ApplicationException.InvalidInput("credentials: type: cannot be blank");
+      throw new DomainValidationException("credentials: type: cannot be blank");
     }
     CredentialType type = CredentialType.fromWire(req.type).orElseThrow(() ->
-        new ApplicationException.InvalidInput("credentials: type: must be one of http, sas, aws"));
+        new DomainValidationException("credentials: type: must be one of http, sas, aws"));
+    if (type == CredentialType.HTTP && req.http == null) {
+      throw new DomainValidationException("credentials: http: cannot be blank");
+    }
     try {
       if (type == CredentialType.HTTP) {
-        if (req.http == null) {
-          throw new ApplicationException.InvalidInput("credentials: http: cannot be blank");
-        }
         Optional<WebhookSecret> secret = req.http.secret() == null ? Optional.empty()
             : Optional.of(secretOf(req.http.secret()));
         return Credentials.http(new HttpCredentials(WebhookUrl.parseNew(req.http.url()), secret));
       }
       return new Credentials(type, Optional.empty(), req.opaque);
     } catch (DomainValidationException e) {
-      throw new ApplicationException.InvalidInput("credentials: http: " + e.getMessage());
+      throw new DomainValidationException("credentials: http: " + e.getMessage());
     }
   }
 

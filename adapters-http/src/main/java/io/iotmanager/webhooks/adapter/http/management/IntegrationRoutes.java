@@ -8,7 +8,6 @@ import io.iotmanager.webhooks.adapter.http.web.ApiPaths;
 import io.iotmanager.webhooks.adapter.http.web.Endpoint;
 import io.iotmanager.webhooks.adapter.http.web.Json;
 import io.iotmanager.webhooks.adapter.http.web.Replies;
-import io.iotmanager.webhooks.application.Validation;
 import io.iotmanager.webhooks.application.port.in.CreateIntegrationCommand;
 import io.iotmanager.webhooks.application.port.in.CreateIntegrationUseCase;
 import io.iotmanager.webhooks.application.port.in.DeleteIntegrationCommand;
@@ -64,9 +63,9 @@ public final class IntegrationRoutes implements Endpoint {
   private void createIntegration(RoutingContext ctx) {
     Identity who = identities.user(ctx);
     IntegrationRequest req = Json.read(ctx.body().buffer(), IntegrationRequest.class);
-    CreateIntegrationCommand command = Validation.check(() -> new CreateIntegrationCommand(who.tenant(),
+    CreateIntegrationCommand command = new CreateIntegrationCommand(who.tenant(),
         IntegrationDtos.provider(req.provider()), IntegrationDtos.credentials(req.credentials()),
-        req.description()));
+        req.description());
     Replies.when(ctx, createIntegration.createIntegration(command), created -> {
       ctx.response().putHeader("Location", ApiPaths.MANAGEMENT + "/integrations/" + created.id());
       Replies.empty(ctx, 201);
@@ -91,8 +90,8 @@ public final class IntegrationRoutes implements Endpoint {
     Identity who = identities.user(ctx);
     UUID id = Replies.uuid(ctx.pathParam("id"), BAD_INTEGRATION_ID);
     CredentialsRequest req = Json.read(ctx.body().buffer(), CredentialsRequest.class);
-    SetIntegrationCredentialsCommand command = Validation.check(() ->
-        new SetIntegrationCredentialsCommand(who.tenant(), id, IntegrationDtos.credentials(req)));
+    SetIntegrationCredentialsCommand command =
+        new SetIntegrationCredentialsCommand(who.tenant(), id, IntegrationDtos.credentials(req));
     Replies.when(ctx, setIntegrationCredentials.setIntegrationCredentials(command), v -> Replies.empty(ctx, 204));
   }
 }

@@ -18,9 +18,7 @@ public final class Failures {
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
-    if (failure instanceof ApplicationException.InvalidInput || failure instanceof DomainValidationException) {
-      respond(ctx, 400, failure.getMessage());
-    } else if (failure instanceof MalformedRequest) {
+    if (failure instanceof DomainValidationException) {
       respond(ctx, 400, failure.getMessage());
     } else if (failure instanceof HttpProblem problem) {
       if (problem.status() == 401) {

@@ -1,6 +1,6 @@
 package io.iotmanager.webhooks.adapter.http.web;
 
-/** An HTTP-level refusal with its own status: 400 for bad parameters, 401/403 for identity. */
+/** An HTTP-level refusal with its own status (401/403 for identity); invalid input is a DomainValidationException. */
 public final class HttpProblem extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int status;

@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.http.web;
 
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -80,30 +81,38 @@ public final class Json {
   }
 
   /**
+   * A body that is not JSON or has the wrong types: {@code malformed request body: <detail>}, a 400 like
+   * every other invalid input.
+   */
+  public static DomainValidationException malformed(String detail) {
+    return new DomainValidationException("malformed request body: " + detail);
+  }
+
+  /**
    * Parses a request body into {@code type}; a body that is not JSON (trailing data included) or has
    * wrong types is a 400.
    */
   public static <T> T read(Buffer body, Class<T> type) {
     if (body == null || body.length() == 0) {
-      throw new MalformedRequest("empty body");
+      throw malformed("empty body");
     }
     try (JsonParser parser = MAPPER.createParser(body.getBytes())) {
       T value = MAPPER.readValue(parser, type);
       if (value == null) {
-        throw new MalformedRequest("null body");
+        throw malformed("null body");
       }
       if (parser.nextToken() != null) {
-        throw new MalformedRequest("unexpected data after the JSON value");
+        throw malformed("unexpected data after the JSON value");
       }
       return value;
     } catch (MismatchedInputException e) {
       String field = e.getPath().isEmpty() ? "" : fieldPath(e) + ": ";
       String why = e instanceof InvalidFormatException ? "invalid value" : "wrong type";
-      throw new MalformedRequest(field + why);
+      throw malformed(field + why);
     } catch (JsonProcessingException e) {
-      throw new MalformedRequest(parserMessage(e.getOriginalMessage()));
+      throw malformed(parserMessage(e.getOriginalMessage()));
     } catch (java.io.IOException e) {
-      throw new MalformedRequest("unreadable body");
+      throw malformed("unreadable body");
     }
   }
 

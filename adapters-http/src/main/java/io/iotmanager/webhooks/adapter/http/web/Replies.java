@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.adapter.http.web;
 
+import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -34,7 +35,7 @@ public final class Replies {
       }
       return UUID.fromString(text);
     } catch (IllegalArgumentException e) {
-      throw new HttpProblem(400, message);
+      throw new DomainValidationException(message);
     }
   }
 }

@@ -58,7 +58,7 @@ class WebhookSenderAddressFormsIT {
   }
 
   private WebhookResponse send(String url, boolean checkAddress) throws Exception {
-    return sender.send(new WebhookRequest(URI.create(url), BODY, Map.of(), Duration.ofSeconds(3), checkAddress))
+    return sender.send(new WebhookRequest(URI.create(url), BODY, Map.of(), Duration.ofSeconds(10), checkAddress))
         .await(30, TimeUnit.SECONDS);
   }
 

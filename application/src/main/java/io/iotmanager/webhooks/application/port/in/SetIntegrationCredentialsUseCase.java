@@ -2,7 +2,7 @@ package io.iotmanager.webhooks.application.port.in;
 
 import io.vertx.core.Future;
 
-/** Replaces credentials; fails with NotFound, or InvalidInput when they do not fit the provider. */
+/** Replaces credentials; fails with NotFound, or DomainValidationException when they do not fit the provider. */
 public interface SetIntegrationCredentialsUseCase {
   Future<Void> setIntegrationCredentials(SetIntegrationCredentialsCommand command);
 }

@@ -99,7 +99,8 @@ final class Report {
         long bad = 0;
         long incomplete = 0;
         for (Map<String, String> r : e.getValue()) {
-          bad += (long) (num(r, "e2e_lost") + num(r, "e2e_duplicates") + num(r, "latency_lost")
+          // nz: a count that was not measured must not turn the sum into NaN, which (long) makes 0
+          bad += (long) (nz(num(r, "e2e_lost")) + nz(num(r, "e2e_duplicates")) + nz(num(r, "latency_lost"))
               + nz(num(r, "xmx_e2e_lost")) + nz(num(r, "xmx_e2e_duplicates")));
           incomplete += num(r, "e2e_complete") == 1 ? 0 : 1;
           incomplete += Double.isNaN(num(r, "xmx_e2e_complete")) || num(r, "xmx_e2e_complete") == 1 ? 0 : 1;
