@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.adapter.mongo.embedded.StoreFileException;
 import io.iotmanager.webhooks.application.ApplicationException;
 import java.nio.file.FileSystemException;
 import java.util.Locale;
@@ -52,6 +53,9 @@ enum ExitCode {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof InvalidConfigException) {
         return INVALID_CONFIG;
+      }
+      if (t instanceof StoreFileException) {
+        return STORE_FILE; // empty, truncated or damaged, left unchanged (README, Stores)
       }
       if (t instanceof java.net.BindException || isBindFailure(t)) {
         return PORT_IN_USE;

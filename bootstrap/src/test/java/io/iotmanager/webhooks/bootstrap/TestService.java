@@ -87,7 +87,10 @@ final class TestService implements AutoCloseable {
     return Jwts.token(payloadJson);
   }
 
-  /** The store's description from the service's log, with its {@code mongodb://} address (the embedded server's too). */
+  /**
+   * The store's description from the service's log: with its {@code mongodb://} address on MongoDB; the
+   * embedded store's address is not logged (it serves only the service's own client).
+   */
   String storeDescription() {
     try {
       Matcher m = STORE.matcher(jar.output());

@@ -198,4 +198,18 @@ final class MongoEventRepository implements EventRepository {
     return guard(client.removeDocuments(COLLECTION, expired).map(result -> result.getRemovedCount()),
         "cannot delete expired events");
   }
+
+  /**
+   * Embedded store only, at start-up: no other process can hold this data directory, so every lease in
+   * it belongs to a process that is gone; they all end now, and their events are due for claiming at
+   * once instead of after the lease. Only {@code lease_until} changes (to {@code now}). Returns how many.
+   */
+  Future<Long> endLeasesOfAGoneProcess(Instant now) {
+    JsonObject held = new JsonObject().put(EventDocuments.LEASE_UNTIL,
+        new JsonObject().put("$gt", DocumentValues.date(now)));
+    JsonObject end = new JsonObject().put("$set", new JsonObject()
+        .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(now)));
+    return guard(client.updateCollectionWithOptions(COLLECTION, held, end, new UpdateOptions().setMulti(true))
+        .map(result -> result.getDocModified()), "cannot take over the previous process's leases");
+  }
 }

@@ -9,6 +9,7 @@ import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.vertx.core.Context;
 import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
+import io.iotmanager.webhooks.adapter.mongo.embedded.StoreFileException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +45,7 @@ public final class MongoStore {
   private final Vertx vertx;
   private final MongoClient client;
   private final EmbeddedMongoServer embedded;
+  private final MongoStoreSettings settings;
   private final SecretStorage secrets;
   private final MongoIntegrationRepository integrations;
   private final MongoEventRepository events;
@@ -57,10 +59,12 @@ public final class MongoStore {
     this.vertx = vertx;
     this.client = client;
     this.embedded = embedded;
+    this.settings = settings;
     this.secrets = secrets;
     this.integrations = new MongoIntegrationRepository(client, secrets);
     this.events = new MongoEventRepository(client, Duration.ofSeconds(settings.eventTtlSeconds()));
-    this.health = new MongoHealthProbe(client, settings.healthTimeout());
+    this.health = new MongoHealthProbe(client, settings.healthTimeout(),
+        embedded == null ? Optional::empty : embedded::fault);
     this.description = description;
   }
 
@@ -71,7 +75,8 @@ public final class MongoStore {
    *
    * <p>Fails with {@code StoreUnavailable} when the server cannot be reached (within
    * {@value #DEFAULT_TIMEOUT_MS} ms unless the URL sets {@code serverSelectionTimeoutMS}) or the embedded
-   * server cannot start (e.g. its file is locked by another instance); with an
+   * server cannot start (e.g. its file is locked by another instance); with a {@link StoreFileException}
+   * when the embedded store's file exists but is empty, truncated or damaged (left unchanged); with an
    * {@code IllegalArgumentException} when the URL does not parse or a key is not base64 of 32 bytes.
    */
   public static Future<MongoStore> open(Vertx vertx, MongoStoreSettings settings) {
@@ -92,9 +97,11 @@ public final class MongoStore {
     }
     Future<EmbeddedMongoServer> server = settings.embeddedServer()
         ? vertx.executeBlocking(() -> EmbeddedMongoServer.start(settings.dataDir()))
-            .recover(e -> Future.failedFuture(new ApplicationException.StoreUnavailable(
-                "store unavailable: the embedded server cannot start in " + settings.dataDir() + ": "
-                    + e.getMessage(), e)))
+            .recover(e -> Future.failedFuture(e instanceof StoreFileException
+                ? e // a file that cannot be trusted: its own failure, for its own exit code
+                : new ApplicationException.StoreUnavailable(
+                    "store unavailable: the embedded server cannot start in " + settings.dataDir() + ": "
+                        + e.getMessage(), e)))
         : Future.succeededFuture(null);
     return server.compose(started -> connect(vertx, settings, secrets, started, metrics));
   }
@@ -114,7 +121,10 @@ public final class MongoStore {
             settings.maxIntegrationsPerTenant()).map(buildInfo))
         .map(buildInfo -> {
           String desc = describe(buildInfo.getString("version", "unknown"), url, settings, secrets, embedded);
-          MongoStore store = new MongoStore(vertx, client, embedded, settings, secrets, desc);
+          return new MongoStore(vertx, client, embedded, settings, secrets, desc);
+        })
+        .compose(store -> embedded == null ? Future.succeededFuture(store) : store.takeOverLeases().map(store))
+        .map(store -> {
           if (embedded != null) {
             store.startSweeper();
           }
@@ -123,7 +133,8 @@ public final class MongoStore {
         .recover(error -> closeClient(vertx, client)
             .transform(ignored -> closeEmbedded(vertx, embedded))
             .transform(ignored -> Future.failedFuture(
-                StoreFailures.translate(error, "cannot open " + redact(url) + ", database " + settings.dbName()))));
+                StoreFailures.translate(error, "cannot open " + (embedded == null ? redact(url)
+                    : "the embedded store in " + embedded.file()) + ", database " + settings.dbName()))));
   }
 
   /**
@@ -162,10 +173,11 @@ public final class MongoStore {
 
   private static String describe(String version, String url, MongoStoreSettings settings, SecretStorage secrets,
       EmbeddedMongoServer embedded) {
+    // the embedded server's address is not printed: it accepts only this process's client
     String server = embedded == null
-        ? "MongoDB " + version
-        : "embedded MongoDB-compatible server, " + embedded.version() + ", speaking MongoDB " + version;
-    return server + " at " + redact(url) + ", database " + settings.dbName() + ", secrets "
+        ? "MongoDB " + version + " at " + redact(url)
+        : "embedded store private to this process, " + embedded.version() + ", speaking MongoDB " + version;
+    return server + ", database " + settings.dbName() + ", secrets "
         + (secrets.encrypts() ? "encrypted (AES-256-CFB)" : "stored unencrypted");
   }
 
@@ -195,6 +207,21 @@ public final class MongoStore {
       embedded.close();
       return null;
     });
+  }
+
+  /**
+   * Embedded store: the previous process (killed, or stopped with attempts in flight) is gone for sure,
+   * since only one process can open the data directory; its leases end now, so its work is claimed by
+   * the first poll instead of after {@code webhooks_lease_seconds}.
+   */
+  private Future<Void> takeOverLeases() {
+    return events.endLeasesOfAGoneProcess(Clock.systemUTC().instant())
+        .onSuccess(taken -> {
+          if (taken > 0) {
+            LOG.info("took over {} events leased by the previous process", taken);
+          }
+        })
+        .mapEmpty();
   }
 
   private void startSweeper() {
@@ -271,6 +298,14 @@ public final class MongoStore {
       return Future.failedFuture(new DomainValidationException(e.getMessage()));
     }
     return new SecretRotation(client).rotate(from, to);
+  }
+
+  /**
+   * The URL this store's client connects with. For the embedded store it carries the per-process random
+   * credentials without which the server refuses every command: in-process use only, never log it.
+   */
+  public String connectionString() {
+    return embedded == null ? settings.mongoUrl() : embedded.connectionString();
   }
 
   /** The events adapter itself, for tests in this package. */

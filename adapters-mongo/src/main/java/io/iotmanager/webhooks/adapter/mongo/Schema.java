@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code due_at_pending} {@code {due_at: 1}} partial on {@code due_at} existing, so only events with
  *       pending deliveries are in it (the delivery engine's claim query).</li>
  * </ul>
- * The embedded server accepts these but keeps only {@code _id} and unique indexes, and never expires.
+ * The embedded server accepts these but keeps only {@code _id}, unique and single-field indexes (the
+ * last in memory), and never expires.
  * It also uses an index only for a query on exactly the index's fields: the delivery engine's outcome
  * update, filtered on {@code {_id, lease_owner}} (the lease guard), would scan the whole collection once
  * per event. So on the embedded server only, {@code log} also gets the unique index

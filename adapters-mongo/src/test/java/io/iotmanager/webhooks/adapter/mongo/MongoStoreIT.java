@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
 import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
+import io.iotmanager.webhooks.adapter.mongo.embedded.FullDiskFilePath;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,10 +56,13 @@ class MongoStoreIT {
     MongoStore store = TestStores.open(vertx, MongoStoreSettings.embedded(dataDir));
     try {
       assertTrue(Files.exists(dataDir.resolve(EmbeddedMongoServer.FILE_NAME)));
-      assertTrue(store.description().startsWith("embedded MongoDB-compatible server, mongo-java-server"),
+      assertTrue(store.description().startsWith("embedded store private to this process, mongo-java-server"),
           store.description());
       assertTrue(store.description().contains("database iot_manager"), store.description());
       assertTrue(store.description().contains("secrets stored unencrypted"), store.description());
+      // no address anyone could mistake for a usable database
+      assertFalse(store.description().contains("mongodb://"), store.description());
+      assertFalse(store.description().contains("127.0.0.1"), store.description());
       await(store.health().ping());
       JsonObject schema = await(store.client().findOne("meta", new JsonObject().put("_id", "schema"), null));
       assertEquals(Schema.VERSION, schema.getInteger("version"));
@@ -217,10 +222,80 @@ class MongoStoreIT {
   }
 
   @Test
+  void aRestartedEmbeddedStoreHandsOverThePreviousProcessesLeasesAtOnce(Vertx vertx) {
+    Path dataDir = tempDir.resolve("takeover");
+    Instant now = Instant.now();
+    List<EventRecord> held = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      held.add(event("t", now));
+    }
+    MongoStore first = TestStores.open(vertx, MongoStoreSettings.embedded(dataDir));
+    try {
+      // accepted and claimed at birth by the first process, for a minute
+      await(first.events().insertAll(held, "gone-process", now.plusSeconds(60)));
+      assertEquals(List.of(), await(first.events().claimDue("other", Instant.now(), Instant.now().plusSeconds(60), 10)),
+          "leased: nobody else may claim them");
+    } finally {
+      await(first.close());
+    }
+
+    MongoStore second = TestStores.open(vertx, MongoStoreSettings.embedded(dataDir));
+    long started = System.nanoTime(); // ready
+    try {
+      Set<UUID> claimed = new HashSet<>();
+      List<EventRecord> batch;
+      do {
+        batch = await(second.events().claimDue("new-process", Instant.now(), Instant.now().plusSeconds(60), 500));
+        batch.forEach(r -> claimed.add(r.event().id()));
+      } while (!batch.isEmpty());
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertEquals(held.stream().map(r -> r.event().id()).collect(Collectors.toSet()), claimed);
+      // not after the 60 s lease: all claimable within 10 s of being ready
+      assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
+    } finally {
+      await(second.close());
+    }
+  }
+
+  @Test
+  void aFullDiskGivesStoreUnavailableToIntakeAndHealthNamingTheReasonThenRecoversOnItsOwn(Vertx vertx) {
+    FullDiskFilePath.register();
+    EmbeddedMongoServer server = EmbeddedMongoServer.start(tempDir.resolve("full"), FullDiskFilePath.PREFIX);
+    MongoStore store = TestStores.open(vertx, new MongoStoreSettings(server.connectionString(), "iot_manager",
+        tempDir, 60, Optional.empty(), Optional.empty(), Duration.ofSeconds(2)));
+    try {
+      EventRecord kept = event("t", Instant.now());
+      await(store.events().insertAll(List.of(kept), "i1", Instant.now()));
+      await(store.health().ping());
+
+      FullDiskFilePath.full(true);
+      Throwable intake = failure(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, intake);
+      Throwable health = failure(store.health().ping());
+      assertInstanceOf(ApplicationException.StoreUnavailable.class, health);
+      assertTrue(health.getMessage().contains("No space left on device"), health.getMessage());
+      assertTrue(health.getMessage().contains("iot-webhooks.mv.db"), health.getMessage());
+      // refused at once while full, never a success
+      assertInstanceOf(ApplicationException.StoreUnavailable.class,
+          failure(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now())));
+
+      FullDiskFilePath.full(false);
+      Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+          .until(() -> store.health().ping().await(5, java.util.concurrent.TimeUnit.SECONDS) == null);
+      await(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));
+      assertTrue(await(store.events().findById("t", kept.event().id())).isPresent(), "the acknowledged event is kept");
+    } finally {
+      FullDiskFilePath.full(false);
+      await(store.close());
+      server.close();
+    }
+  }
+
+  @Test
   void aStoreThatGoesDownFailsEveryCallWithStoreUnavailable(Vertx vertx) {
     EmbeddedMongoServer server = EmbeddedMongoServer.start(tempDir.resolve("down"));
     MongoStore store = TestStores.open(vertx, new MongoStoreSettings(
-        server.connectionString() + "/?serverSelectionTimeoutMS=1000&connectTimeoutMS=500", "iot_manager", tempDir,
+        server.connectionString() + "&serverSelectionTimeoutMS=1000&connectTimeoutMS=500", "iot_manager", tempDir,
         60, Optional.empty(), Optional.empty(), Duration.ofMillis(500)));
     try {
       await(store.events().insertAll(List.of(event("t", Instant.now())), "i1", Instant.now()));
@@ -249,7 +324,7 @@ class MongoStoreIT {
         .put("serverSelectionTimeoutMS", 30_000L));
     try {
       long start = System.nanoTime();
-      Throwable timeout = failure(new MongoHealthProbe(client, Duration.ofMillis(300)).ping());
+      Throwable timeout = failure(new MongoHealthProbe(client, Duration.ofMillis(300), Optional::empty).ping());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertInstanceOf(ApplicationException.StoreUnavailable.class, timeout);
       assertTrue(timeout.getMessage().contains("300 ms"), timeout.getMessage());

@@ -1,14 +1,18 @@
 package io.iotmanager.webhooks.adapter.mongo.embedded;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +57,10 @@ import org.slf4j.LoggerFactory;
  * write lock and rewrites the live pages of sparse chunks so that they can be freed too (10,000 inserts of
  * ~0.7 KB documents: 30-40 MB instead of 98 MB without it).
  *
- * <p>Limits: "durable" means written to the file before the reply, which survives the death of the
- * process; there is no fsync per commit, so a power loss can still lose the last writes. H2 is pinned to
+ * <p>Durable means forced to disk: each (group) commit calls {@code FileChannel.force(true)} before any
+ * reply it covers, as MongoDB's {@code j: true} journal does, so an acknowledged write survives a power
+ * loss too; then the commit's version is recorded beside the file ({@link CommitMarker}), which lets the
+ * next start notice a file that lost commits. H2 is pinned to
  * 2.4.240 in the parent pom: 2.3.232, which mongo-java-server 1.47.0 brings, has a compaction data-loss
  * bug (h2database/h2database#4247).
  *
@@ -84,9 +90,13 @@ final class DurableH2Backend extends H2Backend {
     private final ScheduledExecutorService compactor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DurableH2Backend(MVStore store, Clock clock) {
+    private final CommitMarker marker;
+    private volatile Throwable writeFailure;
+
+    private DurableH2Backend(MVStore store, Clock clock, CommitMarker marker) {
         super(store, clock);
         this.store = store;
+        this.marker = marker;
         this.compactor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "embedded-mongo-compactor");
             thread.setDaemon(true);
@@ -95,37 +105,90 @@ final class DurableH2Backend extends H2Backend {
     }
 
     /**
-     * Opens (or creates) the single store file and starts the compactor.
+     * Checks an existing file ({@link StoreFileCheck}, read-only), then opens (or creates) it, commits
+     * what re-opening the databases touched, and starts the compactor.
      *
-     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened, for example because another
-     *         process holds its lock (error code {@code DataUtils.ERROR_FILE_LOCKED})
+     * @param file   the store file
+     * @param h2Name the name H2 opens it by: the path, possibly behind an H2 file-system prefix (tests
+     *               inject write failures that way)
+     * @throws StoreFileException if the file exists but cannot be trusted; nothing was written to it
+     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened otherwise, for example because
+     *         another process holds its lock (error code {@code DataUtils.ERROR_FILE_LOCKED})
      */
-    static DurableH2Backend open(Path file) {
-        MVStore store = new MVStore.Builder()
-                .fileName(file.toString())
-                // no background writer: nothing is written except by the commits below
-                .autoCommitDisabled()
-                // and no commit from inside a map write once ~1 MB is unsaved (autoCommitDisabled() leaves
-                // that on), which would write a half-applied command
-                .autoCommitBufferSize(0)
-                .open();
+    static DurableH2Backend open(Path file, String h2Name) {
+        StoreFileCheck.verify(file, h2Name);
+        CommitMarker marker;
+        try {
+            marker = CommitMarker.open(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the commit record beside " + file, e);
+        }
+        MVStore store;
+        try {
+            store = new MVStore.Builder()
+                    .fileName(h2Name)
+                    // no background writer: nothing is written except by the commits below
+                    .autoCommitDisabled()
+                    // and no commit from inside a map write once ~1 MB is unsaved (autoCommitDisabled() leaves
+                    // that on), which would write a half-applied command
+                    .autoCommitBufferSize(0)
+                    .open();
+        } catch (RuntimeException | Error e) {
+            marker.close();
+            throw e;
+        }
         DurableH2Backend backend;
         try {
             // chunks freed by a commit are reusable at once (the default 45 s made the file grow ~20 KB per
             // commit); versionsToKeep stays at H2's default of 5, which keeps the last few versions' chunks
             // intact for crash recovery (0 for both is known to corrupt: nitrite-java#1303)
             store.setRetentionTime(0);
-            backend = new DurableH2Backend(store, Clock.systemUTC());
+            // documents as BSON: record the format in a new file, convert one written before it
+            DocumentFormat.prepare(store);
+            backend = new DurableH2Backend(store, Clock.systemUTC(), marker);
             // re-opening the existing databases may have touched the store
-            store.commit();
+            backend.commitAndForce();
         } catch (RuntimeException | Error e) {
             store.closeImmediately();
+            marker.close();
             throw e;
         }
         long intervalMillis = COMPACTION_INTERVAL.toMillis();
         backend.compactor.scheduleWithFixedDelay(backend::compactOnce, intervalMillis, intervalMillis,
                 TimeUnit.MILLISECONDS);
         return backend;
+    }
+
+    /**
+     * Commits, forces the file to disk ({@code FileChannel.force(true)}), then records the version in the
+     * commit record. Only under the write lock (or before the server starts).
+     */
+    private void commitAndForce() {
+        try {
+            store.commit();
+            store.sync();
+        } catch (RuntimeException | Error e) {
+            if (writeFailure == null) {
+                writeFailure = e;
+            }
+            throw e;
+        }
+        marker.record(store.getFileStore().lastChunkVersion());
+    }
+
+    /**
+     * The first failure to write or force the file, if any. From then on this backend must not be used:
+     * H2 closes the store when a write fails, and what was not forced is not known to be on disk. The
+     * caller ({@link PrivateBackend}) refuses commands and opens the file anew once it can write.
+     */
+    Optional<Throwable> writeFailure() {
+        return Optional.ofNullable(writeFailure);
+    }
+
+    /** Databases whose collections keep their documents as BSON. Runs inside the super constructor too. */
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return BsonH2Database.open(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override
@@ -202,7 +265,7 @@ final class DurableH2Backend extends H2Backend {
             }
             // no command holds the read lock: every ticket handed out so far belongs to a finished command
             long covered = tickets.get();
-            store.commit();
+            commitAndForce();
             committedThrough = covered;
         } catch (RuntimeException | Error e) {
             log.error("Commit of the embedded MongoDB store failed; the write is not durable", e);
@@ -220,11 +283,11 @@ final class DurableH2Backend extends H2Backend {
     private void compactOnce() {
         lock.writeLock().lock();
         try {
-            if (store.isClosed()) {
+            if (store.isClosed() || writeFailure != null) {
                 return;
             }
             if (store.compact(COMPACTION_TARGET_FILL_RATE, COMPACTION_WRITE_LIMIT_BYTES)) {
-                store.commit();
+                commitAndForce();
             }
         } catch (RuntimeException e) {
             // never let an exception cancel the periodic task
@@ -261,10 +324,19 @@ final class DurableH2Backend extends H2Backend {
             interrupted |= awaitCompactorTermination();
             lock.writeLock().lock();
             try {
-                if (!store.isClosed()) {
-                    store.commit();
+                try {
+                    if (writeFailure != null) {
+                        // nothing more can be written: let go of the file (and its lock) as it is
+                        store.closeImmediately();
+                    } else {
+                        if (!store.isClosed()) {
+                            commitAndForce();
+                        }
+                        super.close();
+                    }
+                } finally {
+                    marker.close();
                 }
-                super.close();
             } finally {
                 lock.writeLock().unlock();
             }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStoreException;
@@ -17,8 +18,12 @@ import org.h2.mvstore.MVStoreException;
  * under the data directory, durable per command (see {@link DurableH2Backend}). The service talks to it
  * through the normal MongoDB client, exactly as to a real server.
  *
- * <p>What it is not: only {@code _id} and unique indexes are real (other indexes are accepted and
- * ignored, so every other query scans); TTL indexes never expire anything; there are no transactions.
+ * <p>Private: only a client holding this process's random credentials may run any command but the
+ * handshake ({@link PrivateBackend}); a stock client on the same host is refused.
+ *
+ * <p>What it is not: only {@code _id}, unique and single-field indexes are real (single-field ones in
+ * memory, {@link MemoryIndex}); compound indexes are accepted and ignored, so queries on them scan; TTL
+ * indexes never expire anything; there are no transactions.
  *
  * <p><strong>Blocking:</strong> {@link #start} and {@link #close} do file I/O and wait for threads; call
  * them off the event loop ({@code vertx.executeBlocking(...)}).
@@ -27,33 +32,48 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     /** The single file holding all databases, inside the data directory. */
     public static final String FILE_NAME = "iot-webhooks.mv.db";
-    /** Pinned in the parent pom; documents are stored Java-serialized, so the version must not drift. */
+    /**
+     * Pinned in the parent pom: documents are stored as BSON ({@link BsonDocumentType}) through its
+     * encoder and decoder, and index maps still hold its key objects Java-serialized.
+     */
     static final String MONGO_JAVA_SERVER_VERSION = "1.47.0";
     private static final String LOOPBACK = "127.0.0.1";
 
     private final MongoServer server;
-    private final DurableH2Backend backend;
+    private final PrivateBackend backend;
     private final Path file;
     private final InetSocketAddress address;
+    private final EmbeddedCredentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedMongoServer(MongoServer server, DurableH2Backend backend, Path file, InetSocketAddress address) {
+    private EmbeddedMongoServer(MongoServer server, PrivateBackend backend, Path file, InetSocketAddress address,
+            EmbeddedCredentials credentials) {
         this.server = server;
         this.backend = backend;
         this.file = file;
         this.address = address;
+        this.credentials = credentials;
     }
 
     /**
      * Creates {@code dataDir} if needed, opens (or creates) {@code dataDir/iot-webhooks.mv.db} and starts
      * listening on {@code 127.0.0.1} on an ephemeral port. Blocking.
      *
+     * @throws StoreFileException if the file exists but is empty, truncated or damaged (it is left as it was)
      * @throws IllegalStateException if the file is locked by another process (or another server in this
      *         one), naming the file
      * @throws UncheckedIOException if the directory cannot be created
-     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened otherwise (corrupt, unreadable)
+     * @throws org.h2.mvstore.MVStoreException if the file cannot be opened otherwise (unreadable)
      */
     public static EmbeddedMongoServer start(Path dataDir) {
+        return start(dataDir, "");
+    }
+
+    /**
+     * As {@link #start(Path)}, opening the file through an H2 file-system prefix: tests register an H2
+     * {@code FilePath} that fails writes on demand (a full disk) and pass its prefix, e.g. {@code "failing:"}.
+     */
+    public static EmbeddedMongoServer start(Path dataDir, String h2FileSystemPrefix) {
         Objects.requireNonNull(dataDir, "dataDir");
         Path directory = dataDir.toAbsolutePath().normalize();
         try {
@@ -62,9 +82,10 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             throw new UncheckedIOException("Cannot create the data directory " + directory, e);
         }
         Path file = directory.resolve(FILE_NAME);
-        DurableH2Backend backend;
+        String h2Name = h2FileSystemPrefix + file;
+        DurableH2Backend durable;
         try {
-            backend = DurableH2Backend.open(file);
+            durable = DurableH2Backend.open(file, h2Name);
         } catch (MVStoreException e) {
             if (isFileLocked(e)) {
                 throw new IllegalStateException("The embedded MongoDB store file " + file + " is locked by another"
@@ -72,10 +93,13 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             }
             throw e;
         }
+        EmbeddedCredentials credentials = EmbeddedCredentials.random();
+        PrivateBackend backend = new PrivateBackend(durable, credentials, file, h2FileSystemPrefix,
+                () -> DurableH2Backend.open(file, h2Name));
         MongoServer server = new MongoServer(backend);
         try {
             server.bind(LOOPBACK, 0);
-            return new EmbeddedMongoServer(server, backend, file, server.getLocalAddress());
+            return new EmbeddedMongoServer(server, backend, file, server.getLocalAddress(), credentials);
         } catch (RuntimeException | Error e) {
             // a failed bind already shuts the server down (closing the backend); make sure of both
             try {
@@ -98,9 +122,20 @@ public final class EmbeddedMongoServer implements AutoCloseable {
         return false;
     }
 
-    /** {@code mongodb://127.0.0.1:<port>}, for the normal MongoDB client. */
+    /**
+     * {@code mongodb://<user>:<password>@127.0.0.1:<port>/?authMechanism=PLAIN&authSource=$external}, for
+     * this process's MongoDB client only: the user and password are random per process and every
+     * connection without them is refused (see {@link PrivateBackend}). Contains a secret: never log it
+     * unredacted.
+     */
     public String connectionString() {
-        return "mongodb://" + LOOPBACK + ":" + address.getPort();
+        return "mongodb://" + credentials.userInfo() + LOOPBACK + ":" + address.getPort()
+                + "/?authMechanism=PLAIN&authSource=%24external";
+    }
+
+    /** {@code 127.0.0.1:<port>}, without credentials: for tests that check that strangers are refused. */
+    public InetSocketAddress address() {
+        return address;
     }
 
     /** For the health/status output, e.g. {@code mongo-java-server 1.47.0 (H2 MVStore 2.4.240, file /data/iot-webhooks.mv.db)}. */
@@ -116,7 +151,15 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     /** Current size of the store file in bytes (0 once closed). */
     public long fileSize() {
-        return backend.fileSize();
+        return backend.current().fileSize();
+    }
+
+    /**
+     * Why the store cannot be used right now (it cannot write its file: disk full, I/O error), naming the
+     * file and the cause; empty while it works. It recovers on its own once it can write again.
+     */
+    public Optional<String> fault() {
+        return backend.fault();
     }
 
     /**

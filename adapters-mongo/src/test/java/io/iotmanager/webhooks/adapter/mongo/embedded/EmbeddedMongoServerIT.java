@@ -64,7 +64,9 @@ class EmbeddedMongoServerIT {
 
     @Test
     void describesItself() {
-        assertTrue(server.connectionString().matches("mongodb://127\\.0\\.0\\.1:\\d+"), server.connectionString());
+        assertTrue(server.connectionString().matches(
+                "mongodb://svc-[\\w-]+:[\\w-]+@127\\.0\\.0\\.1:\\d+/\\?authMechanism=PLAIN&authSource=%24external"),
+                "per-process credentials");
         assertEquals(dataDir.toAbsolutePath().resolve("iot-webhooks.mv.db"), server.file());
         assertTrue(server.version().startsWith("mongo-java-server 1.47.0 (H2 MVStore " + org.h2.engine.Constants.VERSION + ", file "), server.version());
         assertTrue(server.version().contains(server.file().toString()), server.version());

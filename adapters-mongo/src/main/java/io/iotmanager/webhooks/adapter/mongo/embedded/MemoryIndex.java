@@ -1,0 +1,201 @@
+package io.iotmanager.webhooks.adapter.mongo.embedded;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.Document;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A real secondary index on one top-level field, kept in memory, for the non-unique single-field indexes
+ * a client declares (mongo-java-server ignores those, so every query on them scanned and decoded the
+ * whole collection). It is filled from one scan of the collection when the index is created, which
+ * happens at every start-up (the repositories declare their indexes idempotently), and maintained on
+ * every insert, update and delete. Queries with an equality or a range ({@code $lt, $lte, $gt, $gte,
+ * $eq}) on the field read only the matching documents; the query's other conditions, its sort and its
+ * limit are then applied by the stock code as before, so results are the same as with a scan.
+ *
+ * <p>Documents without the field (or with {@code null}) are not in the index, as in a sparse or
+ * {@code $exists} partial index: a range or a non-null equality never matches them. Arrays are indexed
+ * by element. Thread safety: every method is synchronized (the collection also serializes its writes).
+ */
+final class MemoryIndex extends Index<Object> {
+    private static final Set<String> RANGE_OPERATORS = Set.of("$lt", "$lte", "$gt", "$gte", "$eq");
+
+    private final String field;
+    private final TreeMap<Object, Set<Object>> positionsByValue = new TreeMap<>(ValueComparator.asc());
+    /** What each indexed position is indexed under, for removal and update. */
+    private final Map<Object, List<Object>> valuesByPosition = new HashMap<>();
+
+    MemoryIndex(String name, List<IndexKey> keys, boolean sparse) {
+        super(name, keys, sparse);
+        if (keys.size() != 1) {
+            throw new IllegalArgumentException("a memory index has one key: " + keys);
+        }
+        this.field = keys.get(0).getKey();
+    }
+
+    /** Whether an index on these keys can be a memory index: one top-level field. */
+    static boolean supports(List<IndexKey> keys) {
+        return keys.size() == 1 && !keys.get(0).getKey().contains(".") && !keys.get(0).getKey().equals("_id");
+    }
+
+    private static List<Object> valuesOf(Document document, String field) {
+        Object value = document.get(field);
+        if (value == null || !document.containsKey(field)) {
+            return List.of();
+        }
+        if (value instanceof Collection<?> elements) {
+            List<Object> values = new ArrayList<>();
+            for (Object element : elements) {
+                if (element != null) {
+                    values.add(element);
+                }
+            }
+            return values;
+        }
+        if (value.getClass().getName().equals("de.bwaldvogel.mongo.backend.Missing")) {
+            return List.of();
+        }
+        return List.of(value);
+    }
+
+    @Override
+    public synchronized Object getPosition(Document document) {
+        return null; // not unique: no single position for a key
+    }
+
+    @Override
+    public void checkAdd(Document document, MongoCollection<Object> collection) {
+        // not unique: nothing to check
+    }
+
+    @Override
+    public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
+        List<Object> values = valuesOf(document, field);
+        if (values.isEmpty()) {
+            return;
+        }
+        valuesByPosition.put(position, values);
+        for (Object value : values) {
+            positionsByValue.computeIfAbsent(value, v -> new LinkedHashSet<>()).add(position);
+        }
+    }
+
+    /**
+     * Returns the document's position (the collection stores each document under its {@code _id}), also
+     * when the document was not indexed (no value in the field): the collection checks that every index
+     * agrees on it.
+     */
+    @Override
+    public synchronized Object remove(Document document) {
+        Object id = document.get("_id");
+        if (id != null) {
+            unindex(id);
+        }
+        return id;
+    }
+
+    private void unindex(Object position) {
+        List<Object> values = valuesByPosition.remove(position);
+        if (values == null) {
+            return;
+        }
+        for (Object value : values) {
+            Set<Object> positions = positionsByValue.get(value);
+            if (positions != null) {
+                positions.remove(position);
+                if (positions.isEmpty()) {
+                    positionsByValue.remove(value);
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized boolean canHandle(Document query) {
+        if (!query.containsKey(field)) {
+            return false;
+        }
+        Object condition = query.get(field);
+        if (condition == null || condition instanceof Collection<?>) {
+            return false;
+        }
+        if (condition instanceof Document operators) {
+            if (operators.isEmpty()) {
+                return false;
+            }
+            for (Map.Entry<String, Object> entry : operators.entrySet()) {
+                if (!RANGE_OPERATORS.contains(entry.getKey()) || entry.getValue() == null
+                        || entry.getValue() instanceof Collection<?> || entry.getValue() instanceof Document) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return !condition.getClass().getName().startsWith("java.util.regex") && !(condition instanceof Map<?, ?>);
+    }
+
+    @Override
+    public synchronized Iterable<Object> getPositions(Document query) {
+        Object condition = query.get(field);
+        NavigableMap<Object, Set<Object>> range = positionsByValue;
+        if (condition instanceof Document operators) {
+            for (Map.Entry<String, Object> entry : operators.entrySet()) {
+                Object bound = entry.getValue();
+                range = switch (entry.getKey()) {
+                    case "$lt" -> range.headMap(bound, false);
+                    case "$lte" -> range.headMap(bound, true);
+                    case "$gt" -> range.tailMap(bound, false);
+                    case "$gte" -> range.tailMap(bound, true);
+                    default -> range.subMap(bound, true, bound, true); // $eq
+                };
+            }
+        } else {
+            range = range.subMap(condition, true, condition, true);
+        }
+        // values of other types sort elsewhere but compare as unequal, so the stock matcher drops them
+        Set<Object> positions = new LinkedHashSet<>();
+        for (Set<Object> atValue : range.values()) {
+            positions.addAll(atValue);
+        }
+        return new ArrayList<>(positions);
+    }
+
+    @Override
+    public synchronized long getCount() {
+        return valuesByPosition.size();
+    }
+
+    @Override
+    public long getDataSize() {
+        return 0;
+    }
+
+    @Override
+    public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
+        // not unique: nothing to check
+    }
+
+    @Override
+    public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
+            MongoCollection<Object> collection) {
+        unindex(position);
+        add(newDocument, position, collection);
+    }
+
+    @Override
+    public synchronized void drop() {
+        positionsByValue.clear();
+        valuesByPosition.clear();
+    }
+}
