@@ -95,10 +95,38 @@ final class InMemoryEventRepository implements EventRepository {
     release.forEach(Runnable::run);
   }
 
+  /** One {@code insertAll} call: the batch and the lease written with it. */
+  record Insert(List<EventRecord> records, String leaseOwner, Instant leaseUntil) {}
+
+  private final List<Insert> inserts = new ArrayList<>();
+  private Future<Void> nextInsert = Future.succeededFuture();
+
+  /** Every {@code insertAll} call, in order. */
+  synchronized List<Insert> inserts() {
+    return new ArrayList<>(inserts);
+  }
+
+  /** What the next {@code insertAll} answers; the batch is stored once (and if) it succeeds. */
+  synchronized void answerNextInsert(Future<Void> answer) {
+    nextInsert = answer;
+  }
+
+  /** Whether the store holds these records (acknowledged inserts only). */
+  synchronized boolean holds(List<EventRecord> records) {
+    return records.stream().allMatch(r -> events.containsKey(r.event().id()));
+  }
+
   @Override
   public synchronized Future<Void> insertAll(List<EventRecord> records, String leaseOwner, Instant leaseUntil) {
-    records.forEach(r -> events.put(r.event().id(), new Stored(r, Optional.of(leaseOwner), Optional.of(leaseUntil))));
-    return Future.succeededFuture();
+    inserts.add(new Insert(List.copyOf(records), leaseOwner, leaseUntil));
+    Future<Void> answer = nextInsert;
+    nextInsert = Future.succeededFuture();
+    return answer.onSuccess(v -> {
+      synchronized (this) {
+        records.forEach(r -> events.put(r.event().id(),
+            new Stored(r, Optional.of(leaseOwner), Optional.of(leaseUntil))));
+      }
+    });
   }
 
   @Override

@@ -27,6 +27,13 @@ final class InMemoryIntegrationRepository implements IntegrationRepository {
     return tenantReads;
   }
 
+  private RuntimeException readFailure;
+
+  /** From now on reads by tenant fail with {@code failure}. */
+  synchronized void failReads(RuntimeException failure) {
+    readFailure = failure;
+  }
+
   @Override
   public synchronized Future<Void> insert(Integration integration, int maxPerTenant) {
     integrations.put(integration.id(), integration);
@@ -36,6 +43,9 @@ final class InMemoryIntegrationRepository implements IntegrationRepository {
   @Override
   public synchronized Future<List<Integration>> findByTenant(String tenantId) {
     tenantReads++;
+    if (readFailure != null) {
+      return Future.failedFuture(readFailure);
+    }
     return Future.succeededFuture(integrations.values().stream().filter(i -> i.tenantId().equals(tenantId)).toList());
   }
 
