@@ -49,6 +49,16 @@ final class TestService implements AutoCloseable {
     return url != null && !url.isBlank();
   }
 
+  /**
+   * Whether the real MongoDB of this run is CI's: the Windows build under Wine
+   * ({@code IOT_MANAGER_TEST_MONGO_UNDER_WINE=1}, set by {@code .ci/run}). Many simultaneous conflicting
+   * writes on one document crash it there (an access violation in the emulation, not MongoDB behaviour),
+   * so tests built on such contention run on the embedded store instead.
+   */
+  static boolean mongoUnderWine() {
+    return realMongo() && "1".equals(System.getenv("IOT_MANAGER_TEST_MONGO_UNDER_WINE"));
+  }
+
   /** Starts the jar with these settings (keys as in the YAML file) over the test store. */
   static TestService start(Map<String, String> settings) throws Exception {
     Map<String, String> env = new HashMap<>();
