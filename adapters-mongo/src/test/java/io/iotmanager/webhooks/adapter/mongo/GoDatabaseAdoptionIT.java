@@ -1,8 +1,6 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
-import static io.iotmanager.webhooks.adapter.mongo.GoFixture.bin0;
 import static io.iotmanager.webhooks.adapter.mongo.GoFixture.date;
-import static io.iotmanager.webhooks.adapter.mongo.GoFixture.hex;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.await;
 import static io.iotmanager.webhooks.adapter.mongo.TestStores.failure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,7 +39,6 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,13 +51,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -82,9 +77,8 @@ class GoDatabaseAdoptionIT {
   static final String KEY = newKey();
   static final String OLD_KEY = newKey();
 
-  @TempDir
-  static Path tempDir;
-  static TestStores.TestServer server;
+  @RegisterExtension
+  static final TestStores.ServerPerClass SERVER = new TestStores.ServerPerClass();
 
   Vertx vertx;
   String dbName;
@@ -115,23 +109,12 @@ class GoDatabaseAdoptionIT {
   final UUID eventFailed = UUID.randomUUID();
   final UUID eventNoStatus = UUID.randomUUID();
 
-  @BeforeAll
-  static void startServer() {
-    server = TestStores.startServer(tempDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
   void newDatabase(Vertx vertx) {
     this.vertx = vertx;
     this.dbName = TestStores.randomDbName("adopt");
-    this.raw = MongoClient.create(vertx, new JsonObject().put("connection_string", server.url()).put("db_name", dbName));
+    this.raw = MongoClient.create(vertx, new JsonObject().put("connection_string", SERVER.server().url()).put("db_name", dbName));
     this.go = new GoFixture(raw);
   }
 
@@ -149,7 +132,7 @@ class GoDatabaseAdoptionIT {
   }
 
   MongoStore open(Optional<String> key, Optional<String> fallbackKey) {
-    MongoStore store = TestStores.open(vertx, TestStores.settings(server, dbName).withAesKeys(key, fallbackKey));
+    MongoStore store = TestStores.open(vertx, TestStores.settings(SERVER.server(), dbName).withAesKeys(key, fallbackKey));
     opened.add(store);
     return store;
   }
@@ -387,7 +370,7 @@ class GoDatabaseAdoptionIT {
     try {
       open(Optional.of(KEY), Optional.empty());
       assertTrue(appender.list.isEmpty(), "the default limit of one agrees with the index");
-      MongoStore store = TestStores.open(vertx, TestStores.settings(server, dbName)
+      MongoStore store = TestStores.open(vertx, TestStores.settings(SERVER.server(), dbName)
           .withAesKeys(Optional.of(KEY), Optional.empty()).withMaxIntegrationsPerTenant(3));
       opened.add(store);
       List<ILoggingEvent> warnings = appender.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();

@@ -28,7 +28,6 @@ import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,13 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The migration of a database written by version 1 of this service (string ids, the {@code events}
@@ -58,9 +55,8 @@ class SchemaMigrationIT {
   /** More than one migration batch. */
   static final int BULK_EVENTS = Migration.BATCH + 50;
 
-  @TempDir
-  static Path tempDir;
-  static TestStores.TestServer server;
+  @RegisterExtension
+  static final TestStores.ServerPerClass SERVER = new TestStores.ServerPerClass();
 
   Vertx vertx;
   String dbName;
@@ -78,23 +74,12 @@ class SchemaMigrationIT {
   byte[] encryptedBlob;
   byte[] hubBlob;
 
-  @BeforeAll
-  static void startServer() {
-    server = TestStores.startServer(tempDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
   void newDatabase(Vertx vertx) {
     this.vertx = vertx;
     this.dbName = TestStores.randomDbName("migrate");
-    this.raw = MongoClient.create(vertx, new JsonObject().put("connection_string", server.url()).put("db_name", dbName));
+    this.raw = MongoClient.create(vertx, new JsonObject().put("connection_string", SERVER.server().url()).put("db_name", dbName));
   }
 
   @AfterEach
@@ -105,7 +90,7 @@ class SchemaMigrationIT {
   }
 
   Future<MongoStore> open() {
-    return MongoStore.open(vertx, TestStores.settings(server, dbName).withAesKeys(Optional.of(KEY), Optional.empty()))
+    return MongoStore.open(vertx, TestStores.settings(SERVER.server(), dbName).withAesKeys(Optional.of(KEY), Optional.empty()))
         .onSuccess(opened::add);
   }
 

@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,12 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Secrets at rest (docs/wire-contract.md A7, A9), in the Go service's {@code {algorithm, data}} form: the plain bytes without
@@ -47,25 +44,13 @@ class SecretEncryptionIT {
   static final String KEY_A = newKey();
   static final String KEY_B = newKey();
 
-  @TempDir
-  static Path tempDir;
-  static TestStores.TestServer server;
+  @RegisterExtension
+  static final TestStores.ServerPerClass SERVER = new TestStores.ServerPerClass();
 
   Vertx vertx;
   String dbName;
   final List<MongoStore> opened = new ArrayList<>();
 
-  @BeforeAll
-  static void startServer() {
-    server = TestStores.startServer(tempDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
   void newDatabase(Vertx vertx) {
@@ -88,7 +73,7 @@ class SecretEncryptionIT {
   }
 
   MongoStore store(Optional<String> key, Optional<String> fallbackKey) {
-    MongoStore store = TestStores.open(vertx, TestStores.settings(server, dbName).withAesKeys(key, fallbackKey));
+    MongoStore store = TestStores.open(vertx, TestStores.settings(SERVER.server(), dbName).withAesKeys(key, fallbackKey));
     opened.add(store);
     return store;
   }
@@ -342,7 +327,7 @@ class SecretEncryptionIT {
   @Test
   void aMalformedKeyFailsTheOpen() {
     Throwable malformed = failure(MongoStore.open(vertx,
-        TestStores.settings(server, dbName).withAesKeys(Optional.of("c2hvcnQ="), Optional.empty())));
+        TestStores.settings(SERVER.server(), dbName).withAesKeys(Optional.of("c2hvcnQ="), Optional.empty())));
     assertInstanceOf(IllegalArgumentException.class, malformed);
     assertTrue(malformed.getMessage().contains("aes_encryption_key"), malformed.getMessage());
   }

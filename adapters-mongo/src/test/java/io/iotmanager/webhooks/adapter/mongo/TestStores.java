@@ -4,12 +4,19 @@ import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Where the Mongo ITs run: the real MongoDB named by {@code IOT_MANAGER_MONGO_URL} when it is set (CI
@@ -97,6 +104,46 @@ final class TestStores {
       return future.cause() != null ? future.cause() : e;
     }
     throw new AssertionError("expected a failure, got " + future.result());
+  }
+
+  /**
+   * The store server of one test class, as an extension: {@code @RegisterExtension static final
+   * TestStores.ServerPerClass SERVER = new TestStores.ServerPerClass();} starts it (the real MongoDB, or
+   * an embedded server in a temporary directory of its own) before the class's {@code @BeforeAll} methods
+   * and stops it after its {@code @AfterAll} methods.
+   */
+  static final class ServerPerClass implements BeforeAllCallback, AfterAllCallback {
+    private Path dir;
+    private TestServer server;
+
+    /** The running server; only between the class's first and last callbacks. */
+    TestServer server() {
+      if (server == null) {
+        throw new IllegalStateException("the server runs only while the test class does");
+      }
+      return server;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+      dir = Files.createTempDirectory("store-");
+      server = startServer(dir);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+      if (dir != null) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(file);
+          }
+        }
+      }
+    }
   }
 
   /** The real MongoDB (nothing to stop) or an embedded server in a temporary directory. */
