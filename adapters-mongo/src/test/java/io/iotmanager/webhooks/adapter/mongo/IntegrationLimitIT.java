@@ -10,7 +10,6 @@ import io.iotmanager.webhooks.domain.Integration;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,19 +32,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IntegrationLimitIT {
-  @TempDir
-  static Path tempDir;
-  static TestStores.TestServer server;
+  @RegisterExtension
+  static final TestStores.ServerPerClass SERVER = TestStores.ServerPerClass.withHeavyContention();
   static MongoStore one;
   static MongoStore two;
 
   @BeforeAll
   static void open(Vertx vertx) {
-    // CI's MongoDB under Wine crashes on this much contention (see TestStores.mongoUnderWine)
-    server = TestStores.mongoUnderWine() ? TestStores.startEmbeddedServer(tempDir) : TestStores.startServer(tempDir);
     String db = TestStores.randomDbName("limit");
-    one = TestStores.open(vertx, TestStores.settings(server, db));
-    two = TestStores.open(vertx, TestStores.settings(server, db));
+    one = TestStores.open(vertx, TestStores.settings(SERVER.server(), db));
+    two = TestStores.open(vertx, TestStores.settings(SERVER.server(), db));
   }
 
   @AfterAll
@@ -56,9 +52,6 @@ class IntegrationLimitIT {
     }
     if (two != null) {
       await(two.close());
-    }
-    if (server != null) {
-      server.close();
     }
   }
 

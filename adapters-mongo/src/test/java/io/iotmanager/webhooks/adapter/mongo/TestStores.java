@@ -113,8 +113,27 @@ final class TestStores {
    * and stops it after its {@code @AfterAll} methods.
    */
   static final class ServerPerClass implements BeforeAllCallback, AfterAllCallback {
+    private final boolean heavyContention;
     private Path dir;
     private TestServer server;
+
+    /** The run's store. */
+    ServerPerClass() {
+      this(false);
+    }
+
+    private ServerPerClass(boolean heavyContention) {
+      this.heavyContention = heavyContention;
+    }
+
+    /**
+     * For a class that has the store resolve many simultaneous conflicting writes on one document: the
+     * run's store, but the embedded one instead of CI's Wine-hosted MongoDB, which such contention crashes
+     * (see {@link #mongoUnderWine}).
+     */
+    static ServerPerClass withHeavyContention() {
+      return new ServerPerClass(true);
+    }
 
     /** The running server; only between the class's first and last callbacks. */
     TestServer server() {
@@ -127,7 +146,7 @@ final class TestStores {
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
       dir = Files.createTempDirectory("store-");
-      server = startServer(dir);
+      server = heavyContention && mongoUnderWine() ? startEmbeddedServer(dir) : startServer(dir);
     }
 
     @Override
