@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iotmanager.webhooks.adapter.http.testing.Jwts;
 import io.iotmanager.webhooks.adapter.http.web.HttpProblem;
 import io.iotmanager.webhooks.adapter.http.web.Json;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +34,7 @@ class JwtTimeAndAlgorithmTest {
   /** One configured key and how to sign with it. */
   private record Key(String alg, String configured, PrivateKey signer, String pem) {
     String token(String payload) throws Exception {
-      return alg.equals("HS256") ? hs256(HMAC_SECRET, payload) : sign(alg, signer, payload);
+      return alg.equals("HS256") ? Jwts.hs256(HMAC_SECRET, payload) : Jwts.sign(alg, signer, payload);
     }
 
     @Override
@@ -131,13 +127,13 @@ class JwtTimeAndAlgorithmTest {
   @MethodSource("keyTypes")
   void algNoneIsRefusedWithOrWithoutASignaturePart(String alg) throws Exception {
     JwtVerifier verifier = JwtVerifier.from(Optional.of(key(alg).configured()));
-    String unsigned = unsigned("none", claims(",\"exp\":" + (now() + 3600)));
+    String unsigned = Jwts.unsigned("none", claims(",\"exp\":" + (now() + 3600)));
     for (String token : new String[] {unsigned + ".", unsigned + ".c2ln", unsigned + "." + B64.encodeToString(
         new byte[64])}) {
       assertEquals("unsupported token algorithm", refused(verifier, token), token);
     }
     for (String none : new String[] {"None", "NONE", "nOnE", ""}) {
-      assertEquals("unsupported token algorithm", refused(verifier, unsigned(none, claims("")) + ".x"), none);
+      assertEquals("unsupported token algorithm", refused(verifier, Jwts.unsigned(none, claims("")) + ".x"), none);
     }
   }
 
@@ -154,7 +150,7 @@ class JwtTimeAndAlgorithmTest {
       }
     }
     for (String similar : new String[] {"RS384", "RS512", "PS256", "ES384", "ES512", "HS384", "HS512"}) {
-      String token = unsigned(similar, payload) + "." + B64.encodeToString(new byte[64]);
+      String token = Jwts.unsigned(similar, payload) + "." + B64.encodeToString(new byte[64]);
       assertEquals("unsupported token algorithm", refused(verifier, token), similar);
     }
   }
@@ -172,7 +168,7 @@ class JwtTimeAndAlgorithmTest {
     JwtVerifier verifier = JwtVerifier.from(Optional.of(key.configured()));
     String payload = claims(",\"exp\":" + (now() + 3600));
     for (String text : new String[] {key.pem(), key.pem().trim(), key.configured()}) {
-      assertEquals("unsupported token algorithm", refused(verifier, hs256(text, payload)));
+      assertEquals("unsupported token algorithm", refused(verifier, Jwts.hs256(text, payload)));
     }
   }
 
@@ -183,10 +179,10 @@ class JwtTimeAndAlgorithmTest {
     JwtVerifier verifier = JwtVerifier.from(Optional.of(key.configured()));
     String payload = claims(",\"exp\":" + (now() + 3600));
     String foreign = switch (alg) {
-      case "RS256" -> sign("RS256", otherRsa.getPrivate(), payload);
-      case "ES256" -> sign("ES256", ecPair().getPrivate(), payload);
-      case "EdDSA" -> sign("EdDSA", KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate(), payload);
-      default -> hs256("another secret", payload);
+      case "RS256" -> Jwts.sign("RS256", otherRsa.getPrivate(), payload);
+      case "ES256" -> Jwts.sign("ES256", ecPair().getPrivate(), payload);
+      case "EdDSA" -> Jwts.sign("EdDSA", KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate(), payload);
+      default -> Jwts.hs256("another secret", payload);
     };
     assertEquals("invalid token signature", refused(verifier, foreign));
     String[] parts = key.token(payload).split("\\.");
@@ -199,8 +195,8 @@ class JwtTimeAndAlgorithmTest {
   void decodeOnlyModeInterpretsNoClaimAndNoAlgorithm() throws Exception {
     JwtVerifier decodeOnly = JwtVerifier.from(Optional.empty());
     assertEquals(Optional.empty(), decodeOnly.algorithm());
-    accepted(decodeOnly, unsigned("none", claims(",\"exp\":\"2024-01-01T00:00:00Z\"")) + ".x");
-    accepted(decodeOnly, unsigned("HS256", claims(",\"exp\":1,\"nbf\":99999999999")) + ".x");
+    accepted(decodeOnly, Jwts.unsigned("none", claims(",\"exp\":\"2024-01-01T00:00:00Z\"")) + ".x");
+    accepted(decodeOnly, Jwts.unsigned("HS256", claims(",\"exp\":1,\"nbf\":99999999999")) + ".x");
   }
 
   @Test
@@ -258,46 +254,5 @@ class JwtTimeAndAlgorithmTest {
         + "\n-----END PUBLIC KEY-----\n";
   }
 
-  private static String unsigned(String alg, String payload) {
-    return B64.encodeToString(("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}").getBytes(StandardCharsets.UTF_8)) + "."
-        + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-  }
 
-  private static String hs256(String secret, String payload) throws Exception {
-    String input = unsigned("HS256", payload);
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  /** Signs with the JDK; ES256 signatures are turned from DER into JOSE's r||s. */
-  private static String sign(String alg, PrivateKey key, String payload) throws Exception {
-    String input = unsigned(alg, payload);
-    Signature signature = Signature.getInstance(switch (alg) {
-      case "RS256" -> "SHA256withRSA";
-      case "ES256" -> "SHA256withECDSA";
-      default -> "Ed25519";
-    });
-    signature.initSign(key);
-    signature.update(input.getBytes(StandardCharsets.US_ASCII));
-    byte[] bytes = signature.sign();
-    if (alg.equals("ES256")) {
-      int rLength = bytes[3];
-      byte[] r = Arrays.copyOfRange(bytes, 4, 4 + rLength);
-      int sLength = bytes[5 + rLength];
-      byte[] s = Arrays.copyOfRange(bytes, 6 + rLength, 6 + rLength + sLength);
-      byte[] jose = new byte[64];
-      place(r, jose, 0);
-      place(s, jose, 32);
-      bytes = jose;
-    }
-    return input + "." + B64.encodeToString(bytes);
-  }
-
-  private static void place(byte[] integer, byte[] into, int at) {
-    byte[] magnitude = new BigInteger(1, integer).toByteArray();
-    int start = magnitude.length > 32 ? magnitude.length - 32 : 0;
-    int length = magnitude.length - start;
-    System.arraycopy(magnitude, start, into, at + 32 - length, length);
-  }
 }

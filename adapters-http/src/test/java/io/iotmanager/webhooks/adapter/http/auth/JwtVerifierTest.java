@@ -6,22 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iotmanager.webhooks.adapter.http.testing.Jwts;
 import io.iotmanager.webhooks.adapter.http.web.HttpProblem;
 import io.iotmanager.webhooks.adapter.http.web.Json;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,79 +28,6 @@ class JwtVerifierTest {
 
   static String claims(long exp) {
     return "{\"sub\":\"u1\",\"exp\":" + exp + ",\"mender.user\":true,\"mender.tenant\":\"t1\"}";
-  }
-
-  static String unsigned(String alg, String payload) {
-    return B64.encodeToString(("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}").getBytes(StandardCharsets.UTF_8)) + "."
-        + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static String hs256(String secret, String payload) throws Exception {
-    String input = unsigned("HS256", payload);
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  /** Signs with the JDK algorithm; ES256 signatures are turned from DER into JOSE's r||s. */
-  static String sign(String alg, PrivateKey key, String payload) throws Exception {
-    String input = unsigned(alg, payload);
-    String jdk = switch (alg) {
-      case "RS256" -> "SHA256withRSA";
-      case "ES256" -> "SHA256withECDSA";
-      case "EdDSA" -> "Ed25519";
-      default -> throw new IllegalArgumentException(alg);
-    };
-    Signature signature = Signature.getInstance(jdk);
-    signature.initSign(key);
-    signature.update(input.getBytes(StandardCharsets.US_ASCII));
-    byte[] bytes = signature.sign();
-    if (alg.equals("ES256")) {
-      bytes = derToJose(bytes);
-    }
-    return input + "." + B64.encodeToString(bytes);
-  }
-
-  static byte[] derToJose(byte[] der) {
-    int offset = 2; // SEQUENCE, length (< 128 for P-256)
-    int rLength = der[offset + 1];
-    byte[] r = Arrays.copyOfRange(der, offset + 2, offset + 2 + rLength);
-    offset += 2 + rLength;
-    int sLength = der[offset + 1];
-    byte[] s = Arrays.copyOfRange(der, offset + 2, offset + 2 + sLength);
-    byte[] jose = new byte[64];
-    copyUnsigned(r, jose, 0);
-    copyUnsigned(s, jose, 32);
-    return jose;
-  }
-
-  private static void copyUnsigned(byte[] integer, byte[] into, int at) {
-    byte[] magnitude = new BigInteger(1, integer).toByteArray();
-    int start = magnitude.length > 32 ? magnitude.length - 32 : 0;
-    int length = magnitude.length - start;
-    System.arraycopy(magnitude, start, into, at + 32 - length, length);
-  }
-
-  static String pem(PublicKey key) {
-    return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
-  }
-
-  static KeyPair rsa() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    return generator.generateKeyPair();
-  }
-
-  static KeyPair ec() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
-  }
-
-  static KeyPair ed25519() throws Exception {
-    return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
   }
 
   /** Verifies like {@link Identities} does: the token split in three, the payload parsed. */
@@ -146,19 +65,19 @@ class JwtVerifierTest {
   @Test
   void withoutAKeyNothingIsVerifiedNorAnyClaimInterpreted() {
     JwtVerifier decodeOnly = JwtVerifier.from(Optional.empty());
-    assertDoesNotThrow(() -> verify(decodeOnly, unsigned("none", claims(PAST)) + ".c2ln"));
-    assertDoesNotThrow(() -> verify(decodeOnly, unsigned("HS256",
+    assertDoesNotThrow(() -> verify(decodeOnly, Jwts.unsigned("none", claims(PAST)) + ".c2ln"));
+    assertDoesNotThrow(() -> verify(decodeOnly, Jwts.unsigned("HS256",
         "{\"sub\":\"u\",\"exp\":\"2024-01-01T00:00:00Z\"}") + ".x"));
   }
 
   @Test
   void hs256AcceptsItsOwnSignatureOnly() throws Exception {
     JwtVerifier verifier = JwtVerifier.from(Optional.of("hs256:s3cret"));
-    assertDoesNotThrow(() -> verify(verifier, hs256("s3cret", claims(FUTURE))));
-    assertDoesNotThrow(() -> verify(verifier, hs256("s3cret", "{\"sub\":\"u1\",\"mender.user\":true}")),
+    assertDoesNotThrow(() -> verify(verifier, Jwts.hs256("s3cret", claims(FUTURE))));
+    assertDoesNotThrow(() -> verify(verifier, Jwts.hs256("s3cret", "{\"sub\":\"u1\",\"mender.user\":true}")),
         "exp is optional");
-    assertEquals("invalid token signature", refused(verifier, hs256("other", claims(FUTURE))).getMessage());
-    for (String bad : tampered(hs256("s3cret", claims(FUTURE)))) {
+    assertEquals("invalid token signature", refused(verifier, Jwts.hs256("other", claims(FUTURE))).getMessage());
+    for (String bad : tampered(Jwts.hs256("s3cret", claims(FUTURE)))) {
       refused(verifier, bad);
     }
   }
@@ -166,59 +85,59 @@ class JwtVerifierTest {
   @Test
   void anExpiredOrUnreadableExpIsRefused() throws Exception {
     JwtVerifier verifier = JwtVerifier.from(Optional.of("hs256:s3cret"));
-    assertEquals("token expired", refused(verifier, hs256("s3cret", claims(PAST))).getMessage());
-    refused(verifier, hs256("s3cret", "{\"sub\":\"u1\",\"exp\":\"2999-01-01T00:00:00Z\"}"));
+    assertEquals("token expired", refused(verifier, Jwts.hs256("s3cret", claims(PAST))).getMessage());
+    refused(verifier, Jwts.hs256("s3cret", "{\"sub\":\"u1\",\"exp\":\"2999-01-01T00:00:00Z\"}"));
   }
 
   @Test
   void theAlgorithmMustFitTheKey() throws Exception {
     JwtVerifier hmac = JwtVerifier.from(Optional.of("hs256:s3cret"));
-    assertEquals("unsupported token algorithm", refused(hmac, unsigned("none", claims(FUTURE)) + ".").getMessage());
-    KeyPair rsa = rsa();
-    refused(hmac, sign("RS256", rsa.getPrivate(), claims(FUTURE)));
+    assertEquals("unsupported token algorithm", refused(hmac, Jwts.unsigned("none", claims(FUTURE)) + ".").getMessage());
+    KeyPair rsa = Jwts.keyPair("RS256");
+    refused(hmac, Jwts.sign("RS256", rsa.getPrivate(), claims(FUTURE)));
 
-    JwtVerifier publicKey = JwtVerifier.from(Optional.of(pem(rsa.getPublic())));
-    refused(publicKey, unsigned("none", claims(FUTURE)) + ".");
+    JwtVerifier publicKey = JwtVerifier.from(Optional.of(Jwts.pem(rsa.getPublic())));
+    refused(publicKey, Jwts.unsigned("none", claims(FUTURE)) + ".");
     // the classic confusion: an HMAC keyed with the public key's text
-    refused(publicKey, hs256(pem(rsa.getPublic()), claims(FUTURE)));
-    refused(publicKey, sign("ES256", ec().getPrivate(), claims(FUTURE)));
-    refused(publicKey, sign("EdDSA", ed25519().getPrivate(), claims(FUTURE)));
+    refused(publicKey, Jwts.hs256(Jwts.pem(rsa.getPublic()), claims(FUTURE)));
+    refused(publicKey, Jwts.sign("ES256", Jwts.keyPair("ES256").getPrivate(), claims(FUTURE)));
+    refused(publicKey, Jwts.sign("EdDSA", Jwts.keyPair("EdDSA").getPrivate(), claims(FUTURE)));
   }
 
   @Test
   void rs256() throws Exception {
-    checkPublicKeyAlgorithm("RS256", rsa(), rsa());
+    checkPublicKeyAlgorithm("RS256", Jwts.keyPair("RS256"), Jwts.keyPair("RS256"));
   }
 
   @Test
   void es256() throws Exception {
-    checkPublicKeyAlgorithm("ES256", ec(), ec());
+    checkPublicKeyAlgorithm("ES256", Jwts.keyPair("ES256"), Jwts.keyPair("ES256"));
   }
 
   @Test
   void eddsa() throws Exception {
-    checkPublicKeyAlgorithm("EdDSA", ed25519(), ed25519());
+    checkPublicKeyAlgorithm("EdDSA", Jwts.keyPair("EdDSA"), Jwts.keyPair("EdDSA"));
   }
 
   private static void checkPublicKeyAlgorithm(String alg, KeyPair keys, KeyPair otherKeys) throws Exception {
-    JwtVerifier verifier = JwtVerifier.from(Optional.of(pem(keys.getPublic())));
-    String good = sign(alg, keys.getPrivate(), claims(FUTURE));
+    JwtVerifier verifier = JwtVerifier.from(Optional.of(Jwts.pem(keys.getPublic())));
+    String good = Jwts.sign(alg, keys.getPrivate(), claims(FUTURE));
     assertDoesNotThrow(() -> verify(verifier, good));
     assertEquals("invalid token signature",
-        refused(verifier, sign(alg, otherKeys.getPrivate(), claims(FUTURE))).getMessage());
+        refused(verifier, Jwts.sign(alg, otherKeys.getPrivate(), claims(FUTURE))).getMessage());
     for (String bad : tampered(good)) {
       refused(verifier, bad);
     }
-    assertEquals("token expired", refused(verifier, sign(alg, keys.getPrivate(), claims(PAST))).getMessage());
+    assertEquals("token expired", refused(verifier, Jwts.sign(alg, keys.getPrivate(), claims(PAST))).getMessage());
   }
 
   @Test
   void ecSignaturesOfEveryLengthConvert() throws Exception {
     // r or s with a leading zero byte (or a high bit) must survive the JOSE -> DER conversion
-    KeyPair keys = ec();
-    JwtVerifier verifier = JwtVerifier.from(Optional.of(pem(keys.getPublic())));
+    KeyPair keys = Jwts.keyPair("ES256");
+    JwtVerifier verifier = JwtVerifier.from(Optional.of(Jwts.pem(keys.getPublic())));
     for (int i = 0; i < 200; i++) {
-      String token = sign("ES256", keys.getPrivate(), claims(FUTURE + i));
+      String token = Jwts.sign("ES256", keys.getPrivate(), claims(FUTURE + i));
       assertDoesNotThrow(() -> verify(verifier, token), token);
     }
   }
