@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,16 +147,53 @@ class EmbeddedStoreFileIT {
 
     @Test
     void aFileWhoseNewestChunkIsDamagedIsRefusedRatherThanOpenedAtAnOlderVersion() throws Exception {
+        long newestChunkEnd = newestChunkEnd(goodDir.resolve(EmbeddedMongoServer.FILE_NAME));
         Path file = copyOfGoodStore();
-        long size = Files.size(file);
-        // the last block of the file: the newest chunk's end, where its footer is
-        byte[] noise = new byte[4096];
+        // the last block of the newest chunk, where its footer is (H2 may place a new chunk in free space
+        // before the end of the file, so the file's own last block is not always it)
+        byte[] noise = new byte[BLOCK];
         new Random(12).nextBytes(noise);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(size - noise.length);
+            raf.seek(newestChunkEnd - BLOCK);
             raf.write(noise);
         }
         assertRefusedUnchanged(file);
+    }
+
+    private static final int BLOCK = 4096;
+
+    /** Where the chunk with the highest id ends, in bytes, read from the store's layout (read-only). */
+    private static long newestChunkEnd(Path file) {
+        MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        try {
+            int newest = -1;
+            long end = -1;
+            for (var entry : store.getLayoutMap().entrySet()) {
+                if (!entry.getKey().startsWith("chunk.")) {
+                    continue;
+                }
+                int id = -1;
+                long block = -1;
+                long length = -1;
+                for (String field : entry.getValue().split(",")) {
+                    String[] kv = field.split(":", 2);
+                    switch (kv[0]) {
+                        case "chunk" -> id = Integer.parseInt(kv[1], 16);
+                        case "block" -> block = Long.parseLong(kv[1], 16);
+                        case "len" -> length = Long.parseLong(kv[1], 16);
+                        default -> { }
+                    }
+                }
+                if (id > newest && block >= 0 && length > 0) {
+                    newest = id;
+                    end = (block + length) * BLOCK;
+                }
+            }
+            assertTrue(end > 0, "the store's layout names its chunks");
+            return end;
+        } finally {
+            store.close();
+        }
     }
 
     /** Starts on the file, expects the refusal, checks the message and that not a byte changed. */
