@@ -112,6 +112,9 @@ public final class DeliverEventsService implements DeliveryEngine {
 
   @Override
   public Future<Void> deliverEvents(DeliverEventsCommand command) {
+    // New work from outside (intake, redelivery, a claim) may follow a credentials change: it must not
+    // reuse a read that ended before it arrived. Its own attempts still share one read.
+    integrations.forgetReads();
     List<Future<Void>> rounds = new ArrayList<>();
     int skipped = 0;
     for (EventRecord record : command.events()) {

@@ -54,6 +54,14 @@ public final class IntegrationLookup {
     return read(tenant);
   }
 
+  /**
+   * Forgets the reads that ended in this turn: call it when new work arrives from outside the engine,
+   * which may follow a change the store has answered since.
+   */
+  public void forgetReads() {
+    fresh.clear();
+  }
+
   /** Store reads made so far (for tests and measurement). */
   public long reads() {
     return reads;

@@ -123,6 +123,20 @@ class DeliveryRacesTest {
   }
 
   @Test
+  void newWorkArrivingBeforeTheTurnEndsDoesNotReuseAReadFromBeforeAChange() {
+    Integration hook = webhook("https://hooks.example/old", "deadbeef");
+    DeliverEventsService engine = engine(8);
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(stored(hook))));
+    // no scheduler.runDue(): under load the engine's context can take new work before a timer fires
+    integrations.updateCredentials(TENANT, hook.id(), credentials("https://hooks.example/new", "c0ffee"));
+    engine.deliverEvents(DeliverEventsCommand.auto(List.of(stored(hook))));
+
+    assertEquals(2, sender.sent().size());
+    assertEquals(URI.create("https://hooks.example/new"), sender.sent().get(1).request().url(),
+        "an event handed over after the change answered uses the new URL");
+  }
+
+  @Test
   void attemptsStartingInOneTurnShareOneIntegrationRead() {
     Integration hook = webhook("https://hooks.example/", null);
     DeliverEventsService engine = engine(8);
