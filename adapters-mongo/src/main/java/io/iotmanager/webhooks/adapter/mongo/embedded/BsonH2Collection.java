@@ -8,6 +8,8 @@ import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.exception.IndexBuildFailedException;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -49,12 +51,38 @@ final class BsonH2Collection extends H2Collection {
         this.dataMap = dataMap;
     }
 
+    /**
+     * Fills an index this backend keeps in memory ({@link MemoryUniqueIndex}, {@link MemoryIndex}) with
+     * one pass over the documents, checking each before adding it (a unique index built on documents
+     * that break it fails and stays empty, as in the stock code, which decodes every document twice for
+     * that); an index that serves no query ({@link IgnoredIndex}) needs no pass at all.
+     */
+    @Override
+    public void addIndex(Index<Object> index) {
+        boolean known = getIndexes().stream().anyMatch(existing -> existing.getName().equals(index.getName()));
+        if (!known && (index instanceof MemoryUniqueIndex || index instanceof MemoryIndex) && index.isEmpty()) {
+            try {
+                for (Map.Entry<Object, Document> entry : dataMap.entrySet()) {
+                    index.checkAdd(entry.getValue(), this);
+                    index.add(entry.getValue(), entry.getKey(), this);
+                }
+            } catch (MongoServerError e) {
+                index.drop();
+                throw new IndexBuildFailedException(e, this);
+            }
+        }
+        super.addIndex(index);
+    }
+
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
             Document fieldSelector) {
         Optional<List<Object>> ids = idsOf(query);
         if (ids.isPresent()) {
-            Stream<Document> documents = ids.get().stream().map(dataMap::get).filter(Objects::nonNull);
+            // in the order of the data map, as a scan meets them (the natural order without a sort)
+            List<Object> inMapOrder = new ArrayList<>(ids.get());
+            inMapOrder.sort(dataMap.getKeyType()::compare);
+            Stream<Document> documents = inMapOrder.stream().map(dataMap::get).filter(Objects::nonNull);
             return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
         Optional<MemoryIndex> ordered = orderedIndexFor(query, orderBy, limit);
