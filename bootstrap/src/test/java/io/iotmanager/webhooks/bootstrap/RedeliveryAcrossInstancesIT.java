@@ -82,10 +82,12 @@ class RedeliveryAcrossInstancesIT {
         seen++; // the redelivery's own POST
       }
       // B's schedule ends (failed) and every manual attempt is recorded: the counter stops moving.
-      Webhooks.await(Duration.ofSeconds(60), "B's schedule exhausted and every POST recorded", () -> {
-        JsonObject status = status(ja, event);
-        return "failed".equals(status.getString("state")) && status.getLong("attempts") == rx.received().size();
-      });
+      JsonObject[] last = {null};
+      Webhooks.await(Duration.ofSeconds(60), () -> "B's schedule exhausted and the counter equal to the "
+          + rx.received().size() + " POSTs the receiver saw; last seen " + last[0], () -> {
+            last[0] = status(ja, event);
+            return "failed".equals(last[0].getString("state")) && last[0].getLong("attempts") == rx.received().size();
+          });
       int settled = rx.received().size();
       Webhooks.assertStays(Duration.ofSeconds(3), "no further POST", () -> rx.received().size() == settled);
 
