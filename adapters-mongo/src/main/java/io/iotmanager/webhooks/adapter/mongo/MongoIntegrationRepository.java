@@ -92,7 +92,7 @@ final class MongoIntegrationRepository implements IntegrationRepository {
                   : client.removeDocument(COLLECTION, byTenantAndId(tenant, integration.id()))
                       .compose(removed -> releaseSlot(tenant, id))
                       .transform(ignored -> Future.<Void>failedFuture(new ApplicationException.StoreUnavailable(
-                          "the store took longer than " + CREATE_DEADLINE.toSeconds()
+                          "store unavailable: the store took longer than " + CREATE_DEADLINE.toSeconds()
                               + " s to store the integration; it was not created", null))));
         });
     return guard(inserted, "cannot store the integration");
