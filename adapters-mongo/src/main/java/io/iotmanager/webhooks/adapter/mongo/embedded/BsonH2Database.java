@@ -44,13 +44,17 @@ final class BsonH2Database extends H2Database {
     }
 
     /**
-     * A single-field secondary index is a real index here ({@link MemoryIndex}); others (compound) are
-     * still accepted and ignored, as by the stock code, but without its pass over every document.
+     * A single-field secondary index is a real index here ({@link MemoryIndex}), and so is a compound one
+     * on top-level fields ({@link OrderedMemoryIndex}); others (on nested fields) are accepted and
+     * ignored, as by the stock code, but without its pass over every document.
      */
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
             boolean sparse) {
-        return MemoryIndex.supports(keys) ? new MemoryIndex(indexName, keys, sparse)
+        if (MemoryIndex.supports(keys)) {
+            return new MemoryIndex(indexName, keys, sparse);
+        }
+        return OrderedMemoryIndex.supports(keys) ? new OrderedMemoryIndex(indexName, keys, sparse)
                 : new IgnoredIndex(indexName, keys);
     }
 
