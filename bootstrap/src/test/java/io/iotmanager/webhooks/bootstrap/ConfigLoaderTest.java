@@ -513,7 +513,7 @@ class ConfigLoaderTest {
         d.mongoUrl(), d.mongoDbName(), 10, d.eventExpTimeoutSeconds(), d.aesEncryptionKey(),
         d.aesEncryptionFallbackKey(), d.domainSkipVerify(), d.requestSizeLimit(), d.dataDir(),
         d.webhooksRetrySchedule(), d.webhooksRetryJitter(), d.maxIntegrationsPerTenant(), d.jwtVerifyKey(), 10,
-        d.engine()));
+        d.engine(), d.intake()));
   }
 
   // ---- engine tuning
