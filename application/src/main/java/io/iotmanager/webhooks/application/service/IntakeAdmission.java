@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  *       {@code queueTimeout}; a queued call whose write has not started within {@code queueTimeout} is
  *       rejected then. A rejection is an {@link ApplicationException.Overloaded} (503 with
  *       {@code Retry-After}), and it means that nothing of that call was written.</li>
+ *   <li>The read before the write (the tenant's integrations) is bounded by the same timeout
+ *       ({@link #read}): a store too busy to answer it in time gets the same refusal, and nothing is
+ *       written.</li>
  *   <li>A write, once started, is awaited whatever it takes (bounded only by the store adapter's own
  *       operation timeout): a call is never answered 503 while its write may still land.</li>
  * </ul>
@@ -79,8 +82,17 @@ public final class IntakeAdmission {
    * ever calling it.
    */
   public <T> Future<T> submit(int events, Supplier<Future<T>> write) {
+    return submit(events, nanoTime.getAsLong(), write);
+  }
+
+  /**
+   * Like {@link #submit(int, Supplier)} for a call that arrived at {@code arrivedAt} ({@link #now()}): the
+   * time since then (a read before the write, say) counts against the queue timeout.
+   */
+  public <T> Future<T> submit(int events, long arrivedAt, Supplier<Future<T>> write) {
     Waiting admitted;
     long retryAfterMillis;
+    long elapsed = Math.max(0, nanoTime.getAsLong() - arrivedAt);
     synchronized (this) {
       if (writing < settings.maxWrites() && queue.isEmpty()) {
         writing++;
@@ -90,12 +102,12 @@ public final class IntakeAdmission {
         long expected = expectedWaitNanos(queuedEvents + events);
         boolean full = queuedEvents + events > settings.maxQueuedEvents() && !queue.isEmpty()
             || settings.maxQueuedEvents() == 0;
-        if (full || expected > settings.queueTimeout().toNanos()) {
+        if (full || elapsed + expected > settings.queueTimeout().toNanos()) {
           rejected++;
           admitted = null;
           retryAfterMillis = Math.max(expected, settings.queueTimeout().toNanos()) / 1_000_000;
         } else {
-          admitted = new Waiting(events, nanoTime.getAsLong(), Promise.promise());
+          admitted = new Waiting(events, arrivedAt, Promise.promise());
           queue.addLast(admitted);
           queuedEvents += events;
           retryAfterMillis = -1;
@@ -108,13 +120,47 @@ public final class IntakeAdmission {
     if (admitted == null) {
       return start(events, write);
     }
-    timers.schedule(settings.queueTimeout(), () -> expire(admitted));
+    timers.schedule(settings.queueTimeout().minusNanos(elapsed), () -> expire(admitted));
     return admitted.started.future().compose(v -> start(events, write));
+  }
+
+  /** The admission's clock reading, to pass as a call's arrival time. */
+  public long now() {
+    return nanoTime.getAsLong();
+  }
+
+  /**
+   * Completes like {@code read} (which must have no effect on the store: a lookup before the write), or
+   * fails with {@link ApplicationException.Overloaded} if it has not completed within the queue timeout
+   * of a call that arrived at {@code arrivedAt}: a store too busy to answer a read in time is not given
+   * the call's write either.
+   */
+  public <T> Future<T> read(Future<T> read, long arrivedAt) {
+    if (read.isComplete()) {
+      return read;
+    }
+    long left = settings.queueTimeout().toNanos() - Math.max(0, nanoTime.getAsLong() - arrivedAt);
+    Promise<T> bounded = Promise.promise();
+    read.onComplete(ar -> {
+      if (ar.succeeded()) {
+        bounded.tryComplete(ar.result());
+      } else {
+        bounded.tryFail(ar.cause());
+      }
+    });
+    timers.schedule(Duration.ofNanos(Math.max(0, left)), () -> {
+      if (bounded.tryFail(overloaded(settings.queueTimeout().toMillis()))) {
+        synchronized (this) {
+          rejected++;
+        }
+      }
+    });
+    return bounded.future();
   }
 
   /** No bound: every write starts at once (tests and tools that measure the store, not the admission). */
   public static IntakeAdmission unbounded() {
-    return new IntakeAdmission(new Settings(Integer.MAX_VALUE, Duration.ZERO, Integer.MAX_VALUE),
+    return new IntakeAdmission(new Settings(Integer.MAX_VALUE, Duration.ofDays(1), Integer.MAX_VALUE),
         (delay, task) -> { }, System::nanoTime);
   }
 

@@ -64,7 +64,8 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
     if (command.devices().isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return integrations.findByTenant(command.tenantId()).compose(found -> {
+    long arrivedAt = admission.now();
+    return admission.read(integrations.findByTenant(command.tenantId()), arrivedAt).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(0);
       }
@@ -81,7 +82,7 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
       }
       List<EventRecord> deliverable = records.stream().filter(r -> !r.deliveries().isEmpty()).toList();
       // the lease starts when the write does: time spent waiting for admission does not shorten it
-      return admission.submit(records.size(),
+      return admission.submit(records.size(), arrivedAt,
           () -> events.insertAll(records, instanceId, clock.instant().plus(lease))).map(stored -> {
         if (!deliverable.isEmpty()) {
           queue.submit(deliverable);

@@ -174,6 +174,39 @@ class IntakeAdmissionTest {
   }
 
   @Test
+  void aReadNotAnsweredWithinTheQueueTimeoutIsRefusedAndItsTimeCountsAgainstTheWrite() {
+    IntakeAdmission admission = admission(1000, 500, 1);
+    long arrived = admission.now();
+    Promise<String> slowRead = Promise.promise();
+    Future<String> read = admission.read(slowRead.future(), arrived);
+    assertEquals(List.of(Duration.ofMillis(500)), delays);
+    advanceMs(500);
+    fireTimers();
+    assertInstanceOf(ApplicationException.Overloaded.class, read.cause());
+    slowRead.complete("late"); // a late answer changes nothing
+    assertInstanceOf(ApplicationException.Overloaded.class, read.cause());
+
+    // a read answered in time passes; the time it took is taken from the wait for a write slot
+    long second = admission.now();
+    Promise<String> quickRead = Promise.promise();
+    Future<String> ok = admission.read(quickRead.future(), second);
+    advanceMs(300);
+    quickRead.complete("integrations");
+    fireTimers();
+    assertEquals("integrations", ok.result());
+    Write running = new Write();
+    admission.submit(10, running::run);
+    Write waits = new Write();
+    Future<String> queued = admission.submit(10, second, waits::run);
+    assertEquals(Duration.ofMillis(200), delays.get(delays.size() - 1), "only what is left of its 500 ms");
+    advanceMs(200);
+    fireTimers();
+    assertInstanceOf(ApplicationException.Overloaded.class, queued.cause());
+    assertFalse(waits.started);
+    assertEquals(2, admission.rejected());
+  }
+
+  @Test
   void unboundedAdmissionStartsEveryWriteAtOnce() {
     IntakeAdmission admission = IntakeAdmission.unbounded();
     List<Write> writes = new ArrayList<>();
