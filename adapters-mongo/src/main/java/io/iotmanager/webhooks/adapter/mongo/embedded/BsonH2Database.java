@@ -6,19 +6,24 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
 import java.util.List;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
  * mongo-java-server's H2 database with its documents stored as BSON ({@link BsonDocumentType}): the
- * collection's data map is opened with that value type first, so that the stock code, which opens it by
- * name, gets this instance.
+ * collection's data map is opened with that value type (the stock code, which may open it by name too,
+ * then gets this instance), and its collections find documents by {@code _id} and in index order
+ * without a scan ({@link BsonH2Collection}).
  */
 final class BsonH2Database extends H2Database {
     /**
      * The store, for the collections the stock constructor opens before this class's fields are set;
      * set by {@link #open} around the constructor.
      */
+    /** Where the stock code keeps a collection's metadata (its data size): the same map name. */
+    private static final String META_MAP_PREFIX = "meta.";
     private static final ThreadLocal<MVStore> CONSTRUCTING = new ThreadLocal<>();
     private final MVStore store;
 
@@ -50,8 +55,10 @@ final class BsonH2Database extends H2Database {
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         MVStore mvStore = store != null ? store : CONSTRUCTING.get();
-        mvStore.openMap(DocumentFormat.DATA_MAP_PREFIX + getFullCollectionNamespace(collectionName),
+        String fullName = getFullCollectionNamespace(collectionName);
+        MVMap<Object, Document> dataMap = mvStore.openMap(DocumentFormat.DATA_MAP_PREFIX + fullName,
                 DocumentFormat.bsonMap());
-        return super.openOrCreateCollection(collectionName, options);
+        MVMap<String, Object> metaMap = mvStore.openMap(META_MAP_PREFIX + fullName);
+        return new BsonH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
 }

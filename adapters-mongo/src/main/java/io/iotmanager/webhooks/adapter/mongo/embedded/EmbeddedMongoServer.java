@@ -22,8 +22,9 @@ import org.h2.mvstore.MVStoreException;
  * handshake ({@link PrivateBackend}); a stock client on the same host is refused.
  *
  * <p>What it is not: only {@code _id}, unique and single-field indexes are real (single-field ones in
- * memory, {@link MemoryIndex}); compound indexes are accepted and ignored, so queries on them scan; TTL
- * indexes never expire anything; there are no transactions.
+ * memory, {@link MemoryIndex}); a query that names {@code _id} reads only those documents, whatever else
+ * it says ({@link BsonH2Collection}); compound indexes are accepted and ignored, so queries on them alone
+ * (one tenant's events, newest first) scan; TTL indexes never expire anything; there are no transactions.
  *
  * <p><strong>Blocking:</strong> {@link #start} and {@link #close} do file I/O and wait for threads; call
  * them off the event loop ({@code vertx.executeBlocking(...)}).
