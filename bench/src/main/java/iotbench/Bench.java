@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  *   soak     --service http://127.0.0.1:PORT [--seconds 180] [--rate 300] [--settle-seconds 120]
  *            [--fail-share 0.25] [--slow-ms 3000]      the overload soak against a running service
  *   soakreport --file SOAK.txt                       a soak's results as Markdown
+ *   crash    --jar JAR (--data-dir DIR | --mongo-url URL --db NAME) [--events N]   kill -9 and restart
  *   dropdb   --mongo-url URL --db NAME                 drops a benchmark database
  *   report   --dir RESULTS --out FILE                  appends the runs and their medians to FILE
  *   jfrtop   --file F.jfr [--top N]                    where the CPU samples of a recording go
@@ -39,6 +40,7 @@ public final class Bench {
       case "e2e" -> EndToEnd.run(args);
       case "soak" -> Soak.run(args);
       case "soakreport" -> SoakReport.run(args);
+      case "crash" -> CrashRestart.run(args);
       case "dropdb" -> dropDatabase(args);
       case "report" -> Report.run(args);
       case "jfrtop" -> JfrTop.run(args);

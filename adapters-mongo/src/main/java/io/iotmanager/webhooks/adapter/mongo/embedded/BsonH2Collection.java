@@ -8,6 +8,8 @@ import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.exception.IndexBuildFailedException;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -36,6 +38,9 @@ import org.h2.mvstore.MVMap;
  *       {@link MemoryIndex} that serves the query (the claim's {@code due_at <= now}, sorted, limited),
  *       documents are decoded in index order until the limit is reached, instead of decoding and sorting
  *       the whole range (a backlog of due events).</li>
+ *   <li><b>One partition, in order.</b> When an {@link OrderedMemoryIndex} serves the query's first key
+ *       and the sort is exactly its other keys (one tenant's events, newest first), the tenant's
+ *       documents are decoded in that order until the skip and the limit are reached.</li>
  * </ul>
  *
  * <p>Called under the collection's lock, like every stock query.
@@ -49,13 +54,48 @@ final class BsonH2Collection extends H2Collection {
         this.dataMap = dataMap;
     }
 
+    /**
+     * Fills an index this backend keeps in memory ({@link MemoryUniqueIndex}, {@link MemoryIndex},
+     * {@link OrderedMemoryIndex}) with
+     * one pass over the documents, checking each before adding it (a unique index built on documents
+     * that break it fails and stays empty, as in the stock code, which decodes every document twice for
+     * that); an index that serves no query ({@link IgnoredIndex}) needs no pass at all.
+     */
+    @Override
+    public void addIndex(Index<Object> index) {
+        boolean known = getIndexes().stream().anyMatch(existing -> existing.getName().equals(index.getName()));
+        if (!known && (index instanceof MemoryUniqueIndex || index instanceof MemoryIndex
+                || index instanceof OrderedMemoryIndex) && index.isEmpty()) {
+            try {
+                for (Map.Entry<Object, Document> entry : dataMap.entrySet()) {
+                    index.checkAdd(entry.getValue(), this);
+                    index.add(entry.getValue(), entry.getKey(), this);
+                }
+            } catch (MongoServerError e) {
+                index.drop();
+                throw new IndexBuildFailedException(e, this);
+            }
+        }
+        super.addIndex(index);
+    }
+
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
             Document fieldSelector) {
         Optional<List<Object>> ids = idsOf(query);
         if (ids.isPresent()) {
-            Stream<Document> documents = ids.get().stream().map(dataMap::get).filter(Objects::nonNull);
+            // in the order of the data map, as a scan meets them (the natural order without a sort)
+            List<Object> inMapOrder = new ArrayList<>(ids.get());
+            inMapOrder.sort(dataMap.getKeyType()::compare);
+            Stream<Document> documents = inMapOrder.stream().map(dataMap::get).filter(Objects::nonNull);
             return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+        Optional<OrderedMemoryIndex> partition = partitionIndexFor(query, orderBy);
+        if (partition.isPresent()) {
+            Stream<Document> inOrder = partition.get().getPositions(query).stream()
+                    .map(dataMap::get).filter(Objects::nonNull);
+            // already in sort order: no sort, so the stream stops decoding at the skip plus the limit
+            return matchDocumentsFromStream(inOrder, query, null, numberToSkip, limit, batchSize, fieldSelector);
         }
         Optional<MemoryIndex> ordered = orderedIndexFor(query, orderBy, limit);
         if (ordered.isPresent()) {
@@ -100,6 +140,15 @@ final class BsonH2Collection extends H2Collection {
      */
     private static boolean isPlainKey(Object value) {
         return value instanceof UUID || value instanceof String || value instanceof ObjectId;
+    }
+
+    private Optional<OrderedMemoryIndex> partitionIndexFor(Document query, Document orderBy) {
+        for (Index<Object> index : getIndexes()) {
+            if (index instanceof OrderedMemoryIndex ordered && ordered.sortsBy(orderBy) && ordered.canHandle(query)) {
+                return Optional.of(ordered);
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<MemoryIndex> orderedIndexFor(Document query, Document orderBy, int limit) {

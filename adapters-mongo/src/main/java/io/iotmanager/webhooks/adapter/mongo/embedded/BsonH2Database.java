@@ -24,6 +24,8 @@ final class BsonH2Database extends H2Database {
      */
     /** Where the stock code keeps a collection's metadata (its data size): the same map name. */
     private static final String META_MAP_PREFIX = "meta.";
+    /** Where the stock code keeps a unique index: the collection's namespace, this, the index name. */
+    private static final String INDEX_MAP_INFIX = "._index_";
     private static final ThreadLocal<MVStore> CONSTRUCTING = new ThreadLocal<>();
     private final MVStore store;
 
@@ -42,14 +44,34 @@ final class BsonH2Database extends H2Database {
     }
 
     /**
-     * A single-field secondary index is a real index here ({@link MemoryIndex}); others (compound) are
-     * still accepted and ignored, as by the stock code.
+     * A single-field secondary index is a real index here ({@link MemoryIndex}), and so is a compound one
+     * on top-level fields ({@link OrderedMemoryIndex}); others (on nested fields) are accepted and
+     * ignored, as by the stock code, but without its pass over every document.
      */
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
             boolean sparse) {
-        return MemoryIndex.supports(keys) ? new MemoryIndex(indexName, keys, sparse)
-                : super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+        if (MemoryIndex.supports(keys)) {
+            return new MemoryIndex(indexName, keys, sparse);
+        }
+        return OrderedMemoryIndex.supports(keys) ? new OrderedMemoryIndex(indexName, keys, sparse)
+                : new IgnoredIndex(indexName, keys);
+    }
+
+    /**
+     * A unique index is kept in memory ({@link MemoryUniqueIndex}) and filled from the documents when the
+     * collection adds it. The H2 map an older version kept it in, if any, is removed: it is derived data,
+     * and a version that still uses such maps rebuilds a missing one from the documents.
+     */
+    @Override
+    protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+            boolean sparse) {
+        MVStore mvStore = store != null ? store : CONSTRUCTING.get();
+        String persisted = getFullCollectionNamespace(collectionName) + INDEX_MAP_INFIX + indexName;
+        if (mvStore.hasMap(persisted)) {
+            mvStore.removeMap(mvStore.openMap(persisted));
+        }
+        return new MemoryUniqueIndex(indexName, keys, sparse);
     }
 
     @Override

@@ -55,6 +55,8 @@ class EmbeddedQueryPlanIT {
         events = client.getDatabase("plan_it").getCollection("log");
         await(events.createIndex(Indexes.ascending("due_at"),
                 new IndexOptions().name("due").partialFilterExpression(Filters.exists("due_at"))));
+        await(events.createIndex(new Document("tenant_id", 1).append("event_ts", -1).append("_id", -1),
+                new IndexOptions().name("tenant_time")));
         List<Document> batch = new ArrayList<>();
         for (int i = 0; i < STORED; i++) {
             UUID id = UUID.randomUUID();
@@ -62,6 +64,7 @@ class EmbeddedQueryPlanIT {
             // every event due (a backlog), in order of i; the first half leased to "a"
             batch.add(new Document("_id", id).append("tenant_id", "t" + (i % 3))
                     .append("due_at", new Date(1_000_000L + i))
+                    .append("event_ts", new Date(2_000_000L + i))
                     .append("lease_owner", i < STORED / 2 ? "a" : null)
                     .append("payload", "x".repeat(300)));
         }
@@ -123,5 +126,40 @@ class EmbeddedQueryPlanIT {
         assertEquals(List.of(ids.get(STORED - 1), ids.get(STORED - 2)), last.stream().map(d -> d.get("_id", UUID.class)).toList());
         assertEquals(STORED, awaitAll(events.find(Filters.lte("due_at", new Date(9_000_000L)))
                 .sort(Sorts.ascending("due_at"))).size());
+    }
+
+    @Test
+    void onePageOfATenantsNewestEventsDecodesAboutThePage() throws Exception {
+        Bson newestFirst = Sorts.orderBy(Sorts.descending("event_ts"), Sorts.descending("_id"));
+        long before = BsonDocumentType.DECODED.sum();
+        List<Document> page = awaitAll(events.find(Filters.eq("tenant_id", "t1")).sort(newestFirst).skip(2).limit(3));
+        long decoded = BsonDocumentType.DECODED.sum() - before;
+        // tenant t1 holds i = 1, 4, ..., 2998; newest first, after skipping two: 2992, 2989, 2986
+        assertEquals(List.of(ids.get(2992), ids.get(2989), ids.get(2986)), idsOf(page));
+        assertTrue(decoded <= 20, "decoded " + decoded + " documents for a page of 3 (a scan: " + STORED + ")");
+
+        // another condition is applied to each document in order: t1's newest leased ones are 1498, 1495
+        before = BsonDocumentType.DECODED.sum();
+        List<Document> leased = awaitAll(events.find(Filters.and(Filters.eq("tenant_id", "t1"), Filters.eq("lease_owner", "a")))
+                .sort(newestFirst).limit(2));
+        decoded = BsonDocumentType.DECODED.sum() - before;
+        assertEquals(List.of(ids.get(1498), ids.get(1495)), idsOf(leased));
+        assertTrue(decoded <= STORED / 3 / 2 + 50, "decoded " + decoded);
+
+        // kept in order through updates and deletes
+        await(events.updateOne(Filters.eq("_id", ids.get(1)), Updates.set("event_ts", new Date(9_000_000L))));
+        await(events.deleteOne(Filters.eq("_id", ids.get(2998))));
+        await(events.updateOne(Filters.eq("_id", ids.get(2995)), Updates.set("tenant_id", "t0")));
+        List<Document> first = awaitAll(events.find(Filters.eq("tenant_id", "t1")).sort(newestFirst).limit(3));
+        assertEquals(List.of(ids.get(1), ids.get(2992), ids.get(2989)), idsOf(first));
+        assertEquals(STORED / 3 - 2, awaitAll(events.find(Filters.eq("tenant_id", "t1")).sort(newestFirst)).size());
+        // the same answer as a scan (a sort the index does not give)
+        List<Document> scanned = awaitAll(events.find(Filters.eq("tenant_id", "t1"))
+                .sort(Sorts.orderBy(Sorts.descending("event_ts"), Sorts.ascending("_id"))).limit(3));
+        assertEquals(idsOf(first), idsOf(scanned));
+    }
+
+    private static List<UUID> idsOf(List<Document> documents) {
+        return documents.stream().map(d -> d.get("_id", UUID.class)).toList();
     }
 }
