@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Renders one soak's {@code key=value} results as Markdown, with the targets checked. */
+/** Renders one soak's {@code key=value} results as Markdown, with its targets checked. */
 final class SoakReport {
   static final double DUPLICATES_TARGET_PERCENT = 0.1;
   static final double P99_TARGET_MS = 1_000;
