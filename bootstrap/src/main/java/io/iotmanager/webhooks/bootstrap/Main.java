@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final long STOP_TIMEOUT_SECONDS = 30;
+  /** The longest a start-up may take before it is given up (exit code of its cause: a timeout is 5). */
+  private static final long START_TIMEOUT_MINUTES = 15;
 
   private Main() {}
 
@@ -47,7 +49,10 @@ public final class Main {
     Vertx vertx = Vertx.vertx();
     Service service;
     try {
-      service = Service.start(vertx, config).await(60, TimeUnit.SECONDS);
+      // Each step bounds itself (MongoDB: serverSelectionTimeoutMS and the command timeouts); this only
+      // stops a start that hangs. Opening a large embedded store (its file checked, its indexes rebuilt
+      // from the documents) on a loaded machine took longer than a minute.
+      service = Service.start(vertx, config).await(START_TIMEOUT_MINUTES, TimeUnit.MINUTES);
     } catch (Exception e) {
       ExitCode exit = ExitCode.of(e);
       LOG.error("start-up failed ({}, exit code {}): {}", exit.meaning(), exit.code(), ExitCode.describe(e));

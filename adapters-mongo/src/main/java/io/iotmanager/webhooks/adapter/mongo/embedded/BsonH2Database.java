@@ -61,7 +61,7 @@ final class BsonH2Database extends H2Database {
 
     /**
      * A single-field secondary index is a real index here ({@link MemoryIndex}), and so is a compound one
-     * on top-level fields ({@link OrderedMemoryIndex}); others (on nested fields) are accepted and
+     * on top-level fields ending in {@code _id} ({@link OrderedMemoryIndex}); others are accepted and
      * ignored, as by the stock code, but without its pass over every document.
      */
     @Override
