@@ -190,6 +190,7 @@ final class EndToEnd {
     // ---- single provisions at a fixed rate
     if (latencySeconds > 0) {
       latency("p-", rate, latencySeconds, stallSeconds, true);
+      eventPages(50);
     }
     Bench.result("heap_max_used_mb", heapMaxBytes / 1048576.0);
     Bench.result("receiver_requests", receiver.requests.get());
@@ -387,6 +388,28 @@ final class EndToEnd {
     Bench.result("ttfa_max_ms", t.length == 0 ? Double.NaN : t[t.length - 1]);
     Bench.result("ttfa_min_ms", t.length == 0 ? Double.NaN : t[0]);
     Bench.result("latency_lost", missing);
+  }
+
+  /**
+   * The management API's event list with every event of the run stored: {@code pages} sequential
+   * requests of pages 1.. of 20, newest first (the console's first screen and its paging).
+   */
+  private void eventPages(int pages) throws Exception {
+    double[] ms = new double[pages];
+    int errors = 0;
+    for (int page = 1; page <= pages; page++) {
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+              "http://" + host + ":" + port + MANAGEMENT + "/events?per_page=20&page=" + page))
+          .timeout(java.time.Duration.ofSeconds(60)).header("Authorization", "Bearer " + userToken()).GET().build();
+      long start = System.nanoTime();
+      int code = jdkClient.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      ms[page - 1] = (System.nanoTime() - start) / 1e6;
+      errors += code == 200 ? 0 : 1;
+    }
+    double[] sorted = Stats.sorted(ms);
+    Bench.result("event_page_p50_ms", Stats.percentile(sorted, 50));
+    Bench.result("event_page_max_ms", sorted[sorted.length - 1]);
+    Bench.result("event_page_errors", errors);
   }
 
   static String provisionBody(String device) {

@@ -161,6 +161,8 @@ final class Report {
     rows.add(new Row("Time to first attempt: p50 / p99 / max, ms",
         r -> f(r, "ttfa_p50_ms") + " / " + f(r, "ttfa_p99_ms") + " / " + f(r, "ttfa_max_ms")));
     rows.add(new Row("Events stored when the provisions started", r -> f(r, "latency_events_stored")));
+    rows.add(new Row("A page of 20 events, newest first (pages 1-50, all events stored): p50 / max, ms",
+        r -> f(r, "event_page_p50_ms") + " / " + f(r, "event_page_max_ms")));
     rows.add(new Row("kill -9 with accepted, undelivered events (in flight at the kill), then a restart: "
         + "ready after, s / all delivered, s after ready / lost / duplicates (of attempts not in flight)",
         r -> r.containsKey("crash_events") ? f(r, "crash_events") + " (" + f(r, "crash_in_flight_at_kill") + "): "
