@@ -106,10 +106,10 @@ final class ConfigKeys {
 
   // ---- intake under overload (see [Operations](#operations))
 
-  static final ConfigKey<Integer> INTAKE_MAX_WRITES = ConfigKey.of("intake_max_writes", "2", positiveInt(),
-      "intake store writes in flight at once; the rest of the store's capacity (the embedded store runs "
-          + "twice as many commands at once as there are cores) stays with delivery outcomes, claims and lease renewals");
-  static final ConfigKey<Duration> INTAKE_QUEUE_TIMEOUT = ConfigKey.of("intake_queue_timeout", "500ms",
+  static final ConfigKey<Integer> INTAKE_MAX_WRITES = ConfigKey.of("intake_max_writes", "8", positiveInt(),
+      "intake store writes in flight at once (single-event writes arriving together share one durable commit); delivery "
+          + "outcomes, claims and lease renewals do not queue behind them");
+  static final ConfigKey<Duration> INTAKE_QUEUE_TIMEOUT = ConfigKey.of("intake_queue_timeout", "1s",
       duration(Duration.ZERO), "how long an intake call may wait for its store write to start; a call that "
           + "would wait longer is answered 503 with `Retry-After`, and nothing of it is stored; " + DURATION);
   static final ConfigKey<Integer> INTAKE_MAX_QUEUED_EVENTS = ConfigKey.of("intake_max_queued_events", "2000",

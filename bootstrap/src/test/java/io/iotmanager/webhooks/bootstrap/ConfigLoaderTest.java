@@ -576,10 +576,10 @@ class ConfigLoaderTest {
 
   @Test
   void intakeAdmissionDefaultsAndOverrides() {
-    assertEquals(new IntakeAdmission.Settings(2000, Duration.ofMillis(500), 2), ServiceConfig.defaults().intake());
+    assertEquals(new IntakeAdmission.Settings(2000, Duration.ofSeconds(1), 8), ServiceConfig.defaults().intake());
     ServiceConfig c = ConfigLoader.load(Optional.empty(), Map.of("IOT_MANAGER_INTAKE_MAX_WRITES", "3",
-        "IOT_MANAGER_INTAKE_QUEUE_TIMEOUT", "1s", "IOT_MANAGER_INTAKE_MAX_QUEUED_EVENTS", "0"));
-    assertEquals(new IntakeAdmission.Settings(0, Duration.ofSeconds(1), 3), c.intake());
+        "IOT_MANAGER_INTAKE_QUEUE_TIMEOUT", "700ms", "IOT_MANAGER_INTAKE_MAX_QUEUED_EVENTS", "0"));
+    assertEquals(new IntakeAdmission.Settings(0, Duration.ofMillis(700), 3), c.intake());
   }
 
   @ParameterizedTest

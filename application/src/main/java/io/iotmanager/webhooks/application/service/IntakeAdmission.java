@@ -21,10 +21,10 @@ import java.util.function.Supplier;
  *       stays free for delivery outcomes, claims and lease renewals (which do not pass through here), so
  *       they never queue behind a burst of intake.</li>
  *   <li>Calls beyond that wait in a FIFO queue bounded in events ({@code maxQueuedEvents}). A call is
- *       rejected up front, before anything is written, when it does not fit in the queue or when the
- *       expected wait for a write slot (from the recent store time per event) exceeds
- *       {@code queueTimeout}; a queued call whose write has not started within {@code queueTimeout} is
- *       rejected then. A rejection is an {@link ApplicationException.Overloaded} (503 with
+ *       rejected up front, before anything is written, when it does not fit in the queue; a queued call
+ *       whose write has not started within {@code queueTimeout} is rejected then. (The recent store
+ *       time per event only sets the {@code Retry-After} hint: refusing by it turned a cold start's first
+ *       burst away after one slow write.) A rejection is an {@link ApplicationException.Overloaded} (503 with
  *       {@code Retry-After}), and it means that nothing of that call was written.</li>
  *   <li>The read before the write (the tenant's integrations) is bounded by the same timeout
  *       ({@link #read}): a store too busy to answer it in time gets the same refusal, and nothing is
@@ -102,7 +102,10 @@ public final class IntakeAdmission {
         long expected = expectedWaitNanos(queuedEvents + events);
         boolean full = queuedEvents + events > settings.maxQueuedEvents() && !queue.isEmpty()
             || settings.maxQueuedEvents() == 0;
-        if (full || elapsed + expected > settings.queueTimeout().toNanos()) {
+        // Only a full queue or a call already out of time is refused up front. The measured store speed
+        // only sets Retry-After: refusing by it turned away a whole burst after one slow (cold) write,
+        // although the queue was moving; a queued call still gets its answer within the queue timeout.
+        if (full || elapsed >= settings.queueTimeout().toNanos()) {
           rejected++;
           admitted = null;
           retryAfterMillis = Math.max(expected, settings.queueTimeout().toNanos()) / 1_000_000;
