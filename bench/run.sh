@@ -3,9 +3,12 @@
 #
 #   bash bench/run.sh [--runs 3] [--events 50000] [--store embedded|mongo|both]
 #                     [--callers 4] [--rate 200] [--latency-seconds 30] [--wrk-seconds 10]
-#                     [--ceiling-seconds 10] [--warmup-events 5000] [--no-xmx-check] [--profile]
-#                     [--no-build] [--no-record]
+#                     [--ceiling-seconds 10] [--warmup-events 5000] [--crash-events 1000] [--no-xmx-check]
+#                     [--profile] [--no-build] [--no-record]
 #
+# --crash-events N: per store, N events accepted and held undelivered (the receiver never answers), then
+# kill -9 and a restart on the same data with the receiver answering: time to ready, time from ready until
+# all N arrived, lost, duplicates (0 disables).
 # --profile records the service with JFR in run 1 (main variant, each store) and writes where the CPU
 # samples go to <work>/results/run1/profile-<store>.md; its figures then include the recorder's overhead.
 #
@@ -46,6 +49,7 @@ LATENCY_SECONDS=30
 WRK_SECONDS=10
 CEILING_SECONDS=10
 WARMUP=5000
+CRASH_EVENTS=1000
 XMX_CHECK=1
 PROFILE=0
 BUILD=1
@@ -64,6 +68,7 @@ while (($#)); do
     --wrk-seconds) WRK_SECONDS="$2"; shift 2 ;;
     --ceiling-seconds) CEILING_SECONDS="$2"; shift 2 ;;
     --warmup-events) WARMUP="$2"; shift 2 ;;
+    --crash-events) CRASH_EVENTS="$2"; shift 2 ;;
     --no-xmx-check) XMX_CHECK=0; shift ;;
     --profile) PROFILE=1; shift ;;
     --no-build) BUILD=0; shift ;;
@@ -74,7 +79,7 @@ while (($#)); do
 done
 case "$STORE" in embedded) STORES=(embedded) ;; mongo) STORES=(mongo) ;; both) STORES=(embedded mongo) ;;
   *) echo "--store must be embedded, mongo or both" >&2; exit 2 ;; esac
-for n in "$RUNS" "$EVENTS" "$CALLERS" "$RATE" "$LATENCY_SECONDS" "$WRK_SECONDS" "$CEILING_SECONDS" "$WARMUP"; do
+for n in "$RUNS" "$EVENTS" "$CALLERS" "$RATE" "$LATENCY_SECONDS" "$WRK_SECONDS" "$CEILING_SECONDS" "$WARMUP" "$CRASH_EVENTS"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a number: $n" >&2; exit 2; }
 done
 ((RUNS >= 1 && RUNS <= 20)) || { echo "--runs: 1..20" >&2; exit 2; }
@@ -252,7 +257,7 @@ if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)"
 fi
 JVM="$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/ *$//')"
 MEMORY="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS --warmup-events $WARMUP"
+OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS --warmup-events $WARMUP --crash-events $CRASH_EVENTS"
 
 # ------------------------------------------------------------------ runs
 for run in $(seq 1 "$RUNS"); do
@@ -343,6 +348,26 @@ for run in $(seq 1 "$RUNS"); do
       log "  $store $variant: $(grep -E '^(startup_s|coldstart_ttfa_p99_ms|e2e_events_per_s|e2e_lost|e2e_duplicates|intake_p50_ms|ttfa_p99_ms|rss_peak_mib)=' \
         "$R/$store-$variant.txt" | tr '\n' ' ')"
     done
+    # kill -9 with accepted, undelivered events, then a restart on the same data
+    if ((CRASH_EVENTS > 0)); then
+      rm -rf "$WORK/data" && mkdir -p "$WORK/data"
+      crash_args=(--jar "$JAR" --events "$CRASH_EVENTS" --log-dir "$R")
+      [[ -n "${BENCH_JAVA_OPTS:-}" ]] && crash_args+=(--java-opts "$BENCH_JAVA_OPTS")
+      if [[ "$store" == mongo ]]; then
+        crash_db="bench_crash_${run}_$$"
+        crash_args+=(--mongo-url "$MONGO_URL" --db "$crash_db")
+      else
+        crash_args+=(--data-dir "$WORK/data/crash")
+      fi
+      if bench crash "${crash_args[@]}" >"$R/$store-crash.txt" 2>"$R/$store-crash.log"; then
+        cat "$R/$store-crash.txt" >>"$out"
+        log "  $store crash: $(tr '\n' ' ' <"$R/$store-crash.txt")"
+      else
+        log "WARNING: the crash measurement failed (see $R/$store-crash.log)"
+      fi
+      [[ "$store" == mongo ]] && { bench dropdb --mongo-url "$MONGO_URL" --db "$crash_db" 2>/dev/null || true; }
+      rm -rf "$WORK/data"
+    fi
     if ((PROFILE && run == 1)) && [[ -f "$R/profile-$store.jfr" ]]; then
       bench jfrtop --file "$R/profile-$store.jfr" --top 25 >"$R/profile-$store.md" 2>/dev/null \
         && log "profile of the $store run: $R/profile-$store.md"

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  *   store    (--data-dir DIR | --mongo-url URL --db NAME) [--seconds S] [--concurrency C]   ceiling (b)
  *   e2e      --service http://127.0.0.1:PORT [--events N] [--callers C] [--rate R] [--latency-seconds S]
  *            [--mongo-url URL]                         end to end against a running service
+ *   crash    --jar JAR (--data-dir DIR | --mongo-url URL --db NAME) [--events N]   kill -9 and restart
  *   dropdb   --mongo-url URL --db NAME                 drops a benchmark database
  *   report   --dir RESULTS --out FILE                  appends the runs and their medians to FILE
  *   jfrtop   --file F.jfr [--top N]                    where the CPU samples of a recording go
@@ -34,6 +35,7 @@ public final class Bench {
       case "receiver" -> receiver(args);
       case "store" -> StoreCeiling.run(args);
       case "e2e" -> EndToEnd.run(args);
+      case "crash" -> CrashRestart.run(args);
       case "dropdb" -> dropDatabase(args);
       case "report" -> Report.run(args);
       case "jfrtop" -> JfrTop.run(args);

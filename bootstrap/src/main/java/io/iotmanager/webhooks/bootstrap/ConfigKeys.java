@@ -99,7 +99,8 @@ final class ConfigKeys {
           + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_EMBEDDED_POLL_INTERVAL = ConfigKey.of(
       "webhooks_embedded_poll_interval", "5s", duration(Duration.ofMillis(1)),
-      "the same on the embedded store (where a poll scans); " + DURATION);
+      "the same on the embedded store (one process owns it: a poll only finds retries released to the store); "
+          + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_STOP_TIMEOUT = ConfigKey.of("webhooks_stop_timeout", "15s",
       duration(Duration.ZERO), "on SIGTERM, how long attempts in flight may take to end; " + DURATION);
 
