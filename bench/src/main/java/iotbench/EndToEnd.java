@@ -97,7 +97,12 @@ final class EndToEnd {
     createIntegration("http://127.0.0.1:" + receiverPort + "/hook");
     // ---- cold start: the first events the fresh service handles
     if (coldEvents > 0) {
+      // CPU the service spends on them: unlike their latency, hardly changed by what else runs on the machine
+      long pid = Long.parseLong(args.get("service-pid", "-1"));
+      double cpu0 = pid > 0 ? Cpu.processSeconds(pid) : Double.NaN;
       latency("c-", rate, coldEvents, stallSeconds, "coldstart_", dumpPath("-coldstart"));
+      double cpu1 = pid > 0 ? Cpu.processSeconds(pid) : Double.NaN;
+      Bench.result("coldstart_cpu_service_ms_per_event", 1000 * (cpu1 - cpu0) / coldEvents);
     }
     if (coldOnly) {
       return;

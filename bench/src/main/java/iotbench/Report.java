@@ -176,6 +176,8 @@ final class Report {
     rows.add(new Row("Cold start: time to first attempt: first event / p50 / p99 / max, ms",
         r -> f(r, "coldstart_ttfa_first_ms") + " / " + f(r, "coldstart_ttfa_p50_ms") + " / "
             + f(r, "coldstart_ttfa_p99_ms") + " / " + f(r, "coldstart_ttfa_max_ms")));
+    rows.add(new Row("Cold start: service CPU per event, ms (bulk phase, warm: see above)",
+        r -> f(r, "coldstart_cpu_service_ms_per_event")));
     rows.add(new Row("Delivered / lost / duplicated (bulk; provisions lost)",
         r -> f(r, "e2e_delivered_distinct") + " / " + f(r, "e2e_lost") + " / " + f(r, "e2e_duplicates") + " ("
             + f(r, "latency_lost") + ")"));
