@@ -48,35 +48,68 @@ import org.h2.mvstore.MVMap;
 final class BsonH2Collection extends H2Collection {
     private final MVMap<Object, Document> dataMap;
 
+    /** Indexes declared while the database opens, filled together afterwards; null once it is open. */
+    private List<Index<Object>> deferred;
+
+    /**
+     * @param deferIndexFill whether the database is opening: the indexes it declares are then filled in
+     *                       one pass by {@link #fillDeferredIndexes}, not one pass each
+     */
     BsonH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
-            MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+            MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry,
+            boolean deferIndexFill) {
         super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
         this.dataMap = dataMap;
+        this.deferred = deferIndexFill ? new ArrayList<>() : null;
+    }
+
+    private static boolean keptInMemory(Index<Object> index) {
+        return index instanceof MemoryUniqueIndex || index instanceof MemoryIndex || index instanceof OrderedMemoryIndex;
     }
 
     /**
      * Fills an index this backend keeps in memory ({@link MemoryUniqueIndex}, {@link MemoryIndex},
-     * {@link OrderedMemoryIndex}) with
-     * one pass over the documents, checking each before adding it (a unique index built on documents
-     * that break it fails and stays empty, as in the stock code, which decodes every document twice for
-     * that); an index that serves no query ({@link IgnoredIndex}) needs no pass at all.
+     * {@link OrderedMemoryIndex}) with one pass over the documents, checking each before adding it (a
+     * unique index built on documents that break it fails and stays empty, as in the stock code, which
+     * decodes every document twice for that); while the database opens, the pass is deferred and shared
+     * by all its indexes. An index that serves no query ({@link IgnoredIndex}) needs no pass at all.
      */
     @Override
     public void addIndex(Index<Object> index) {
         boolean known = getIndexes().stream().anyMatch(existing -> existing.getName().equals(index.getName()));
-        if (!known && (index instanceof MemoryUniqueIndex || index instanceof MemoryIndex
-                || index instanceof OrderedMemoryIndex) && index.isEmpty()) {
-            try {
-                for (Map.Entry<Object, Document> entry : dataMap.entrySet()) {
+        if (!known && keptInMemory(index) && index.isEmpty()) {
+            if (deferred != null) {
+                deferred.add(index);
+                // what the stock addIndex does for an index it need not fill: the list is the collection's own
+                getIndexes().add(index);
+                return;
+            }
+            fill(List.of(index));
+        }
+        super.addIndex(index);
+    }
+
+    /** Fills the indexes declared while the database opened, in one pass over the documents. */
+    void fillDeferredIndexes() {
+        List<Index<Object>> indexes = deferred;
+        deferred = null;
+        if (indexes != null && !indexes.isEmpty()) {
+            fill(indexes);
+        }
+    }
+
+    private void fill(List<Index<Object>> indexes) {
+        try {
+            for (Map.Entry<Object, Document> entry : dataMap.entrySet()) {
+                for (Index<Object> index : indexes) {
                     index.checkAdd(entry.getValue(), this);
                     index.add(entry.getValue(), entry.getKey(), this);
                 }
-            } catch (MongoServerError e) {
-                index.drop();
-                throw new IndexBuildFailedException(e, this);
             }
+        } catch (MongoServerError e) {
+            indexes.forEach(Index::drop);
+            throw new IndexBuildFailedException(e, this);
         }
-        super.addIndex(index);
     }
 
     @Override

@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.ArrayList;
 import java.util.List;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -18,15 +19,18 @@ import org.h2.mvstore.MVStore;
  * without a scan ({@link BsonH2Collection}).
  */
 final class BsonH2Database extends H2Database {
-    /**
-     * The store, for the collections the stock constructor opens before this class's fields are set;
-     * set by {@link #open} around the constructor.
-     */
     /** Where the stock code keeps a collection's metadata (its data size): the same map name. */
     private static final String META_MAP_PREFIX = "meta.";
     /** Where the stock code keeps a unique index: the collection's namespace, this, the index name. */
     private static final String INDEX_MAP_INFIX = "._index_";
-    private static final ThreadLocal<MVStore> CONSTRUCTING = new ThreadLocal<>();
+
+    /**
+     * While {@link #open} constructs a database: its store (the stock constructor opens the collections
+     * before this class's fields are set), and the collections opened, whose indexes are filled after.
+     */
+    private record Opening(MVStore store, List<BsonH2Collection> collections) {}
+
+    private static final ThreadLocal<Opening> OPENING = new ThreadLocal<>();
     private final MVStore store;
 
     private BsonH2Database(String databaseName, MVStore store, CursorRegistry cursorRegistry) {
@@ -34,13 +38,25 @@ final class BsonH2Database extends H2Database {
         this.store = store;
     }
 
+    /**
+     * Opens the database; the indexes of its existing collections are filled with one pass over each
+     * collection's documents once all are declared ({@link BsonH2Collection#fillDeferredIndexes}).
+     */
     static BsonH2Database open(String databaseName, MVStore store, CursorRegistry cursorRegistry) {
-        CONSTRUCTING.set(store);
+        Opening opening = new Opening(store, new ArrayList<>());
+        OPENING.set(opening);
+        BsonH2Database database;
         try {
-            return new BsonH2Database(databaseName, store, cursorRegistry);
+            database = new BsonH2Database(databaseName, store, cursorRegistry);
         } finally {
-            CONSTRUCTING.remove();
+            OPENING.remove();
         }
+        opening.collections().forEach(BsonH2Collection::fillDeferredIndexes);
+        return database;
+    }
+
+    private MVStore store() {
+        return store != null ? store : OPENING.get().store();
     }
 
     /**
@@ -66,7 +82,7 @@ final class BsonH2Database extends H2Database {
     @Override
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
             boolean sparse) {
-        MVStore mvStore = store != null ? store : CONSTRUCTING.get();
+        MVStore mvStore = store();
         String persisted = getFullCollectionNamespace(collectionName) + INDEX_MAP_INFIX + indexName;
         if (mvStore.hasMap(persisted)) {
             mvStore.removeMap(mvStore.openMap(persisted));
@@ -76,11 +92,17 @@ final class BsonH2Database extends H2Database {
 
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
-        MVStore mvStore = store != null ? store : CONSTRUCTING.get();
+        MVStore mvStore = store();
         String fullName = getFullCollectionNamespace(collectionName);
         MVMap<Object, Document> dataMap = mvStore.openMap(DocumentFormat.DATA_MAP_PREFIX + fullName,
                 DocumentFormat.bsonMap());
         MVMap<String, Object> metaMap = mvStore.openMap(META_MAP_PREFIX + fullName);
-        return new BsonH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+        Opening opening = store == null ? OPENING.get() : null;
+        BsonH2Collection collection = new BsonH2Collection(this, collectionName, options, dataMap, metaMap,
+                cursorRegistry, opening != null);
+        if (opening != null) {
+            opening.collections().add(collection);
+        }
+        return collection;
     }
 }
