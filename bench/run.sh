@@ -21,8 +21,10 @@
 #   (b) the store alone: 100-document insert batches through the service's store adapter (documents/s),
 #       and one durable single-document insert (latency);
 #   then, per store, against the service jar started as a process (embedded store in a temp data dir,
-#   or the real MongoDB in a fresh database), after a warm-up of --warmup-events bulk events and 2 s of
-#   single provisions (JIT; not measured):
+#   or the real MongoDB in a fresh database): its start-up time (launch to /alive); cold start: the
+#   first 100 single provisions at --rate/s right after it is ready (intake latency, time to first
+#   attempt); then, after a warm-up of --warmup-events bulk events and 2 s of single provisions (JIT;
+#   not measured):
 #   end-to-end throughput of --events device-status-changed events fed by bulk intake calls of 100;
 #   store commands and document writes per delivered event; single provision calls at --rate/s for
 #   --latency-seconds (intake latency, time to first attempt); peak RSS and heap; and the bulk run
@@ -156,18 +158,19 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 wait_for_alive() { # port pid
   local i
-  for i in $(seq 1 240); do
+  for i in $(seq 1 1200); do
     kill -0 "$2" 2>/dev/null || return 1
     if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null \
       && [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/api/internal/v1/iot-manager/alive")" == 204 ]]; then
       return 0
     fi
-    sleep 0.5
+    sleep 0.1
   done
   return 1
 }
 
-# start_service STORE DBNAME DATADIR LOGFILE JVM_OPTS... ; sets SERVICE_PID and SERVICE_PORT
+# start_service STORE DBNAME DATADIR LOGFILE JVM_OPTS... ; sets SERVICE_PID, SERVICE_PORT and
+# SERVICE_STARTUP_S (from launching the JVM to /alive answering 204, polled every 0.1 s)
 start_service() {
   local store="$1" db="$2" data="$3" logfile="$4"
   shift 4
@@ -179,10 +182,13 @@ start_service() {
   else
     env+=(IOT_MANAGER_MONGO_URL=)
   fi
+  local t0
+  t0="$(date +%s%N)"
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
   env "${env[@]}" java ${BENCH_JAVA_OPTS:-} "$@" -jar "$JAR" >"$logfile" 2>&1 </dev/null &
   SERVICE_PID=$!
   wait_for_alive "$SERVICE_PORT" "$SERVICE_PID" || { tail -n 30 "$logfile" >&2; die "the service did not start"; }
+  SERVICE_STARTUP_S="$(awk -v ns="$(($(date +%s%N) - t0))" 'BEGIN {printf "%.2f", ns / 1e9}')"
 }
 
 # stop_service: SIGTERM (the service drains and exits 0), SIGKILL only after 60 s
@@ -394,6 +400,7 @@ for run in $(seq 1 "$RUNS"); do
         die "end-to-end run failed"
       fi
       service_memory "" >>"$R/$store-$variant.txt"
+      echo "startup_s=$SERVICE_STARTUP_S" >>"$R/$store-$variant.txt"
       if [[ "$variant" == main ]] && ((PROFILE && run == 1)); then
         # the service halts after its SIGTERM drain (no JFR dump on exit): dump the recording now
         jcmd "$SERVICE_PID" JFR.dump name=bench filename="$R/profile-$store.jfr" >/dev/null 2>&1 \
@@ -403,7 +410,7 @@ for run in $(seq 1 "$RUNS"); do
       sed "s/^/$prefix/" "$R/$store-$variant.txt" >>"$out"
       [[ "$store" == mongo ]] && { bench dropdb --mongo-url "$MONGO_URL" --db "$db" 2>/dev/null || true; }
       rm -rf "$WORK/data"
-      log "  $store $variant: $(grep -E '^(e2e_events_per_s|e2e_lost|e2e_duplicates|intake_p50_ms|ttfa_p99_ms|rss_peak_mib)=' \
+      log "  $store $variant: $(grep -E '^(startup_s|coldstart_ttfa_p99_ms|e2e_events_per_s|e2e_lost|e2e_duplicates|intake_p50_ms|ttfa_p99_ms|rss_peak_mib)=' \
         "$R/$store-$variant.txt" | tr '\n' ' ')"
     done
     # kill -9 with accepted, undelivered events, then a restart on the same data

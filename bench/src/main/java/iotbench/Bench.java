@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *   receiver --port P [--seconds S] [--instances N]   the receiver alone, for wrk (ceiling a)
  *   store    (--data-dir DIR | --mongo-url URL --db NAME) [--seconds S] [--concurrency C]   ceiling (b)
  *   e2e      --service http://127.0.0.1:PORT [--events N] [--callers C] [--rate R] [--latency-seconds S]
- *            [--mongo-url URL]                         end to end against a running service
+ *            [--mongo-url URL] [--service-pid PID]     end to end against a running service (first, its cold
+ *            [--coldstart-events 100] [--coldstart-only true]   start: run it against a service just started)
  *   soak     --service http://127.0.0.1:PORT [--seconds 180] [--rate 300] [--settle-seconds 120]
  *            [--fail-share 0.25] [--slow-ms 3000]      the overload soak against a running service
  *   soakreport --file SOAK.txt                       a soak's results as Markdown

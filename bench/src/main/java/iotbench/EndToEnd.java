@@ -24,9 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * End to end against a running service, with the receiver and the load generator in this JVM (one clock),
- * after an unmeasured warm-up ({@code warmup-events} in bulk, then 2 s of single provisions):
+ * End to end against a running service, with the receiver and the load generator in this JVM (one clock):
  * <ol>
+ *   <li>cold start: right after the service reported ready (and before anything else but creating the
+ *       integration), {@code coldstart-events} single provision calls at {@code rate}/s: intake latency and
+ *       time to first attempt of the first events a fresh service handles. The load generator's own client
+ *       and receiver are warmed first, against the receiver alone, so that their start-up is not counted;</li>
+ *   <li>an unmeasured warm-up ({@code warmup-events} in bulk, then 2 s of single provisions);</li>
  *   <li>bulk: {@code events} device-status-changed events in bulk intake calls of 100 from {@code callers}
  *       concurrent callers, as fast as the service answers; events delivered per second from the first
  *       intake call to the last first delivery; store commands and writes per delivered event from the
@@ -72,6 +76,8 @@ final class EndToEnd {
     int rate = args.integer("rate", 200);
     int latencySeconds = args.integer("latency-seconds", 30);
     int stallSeconds = args.integer("stall-seconds", 90);
+    int coldEvents = args.integer("coldstart-events", 100);
+    boolean coldOnly = Boolean.parseBoolean(args.get("coldstart-only", "false"));
     latencyDump = args.get("latency-dump", "");
     String mongoUrl = args.get("mongo-url", "");
     int receiverPort = Receiver.freePort();
@@ -87,7 +93,20 @@ final class EndToEnd {
     control = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port),
         new PoolOptions().setHttp1MaxSize(2));
 
+    warmLoadGenerator(receiverPort);
     createIntegration("http://127.0.0.1:" + receiverPort + "/hook");
+    // ---- cold start: the first events the fresh service handles
+    if (coldEvents > 0) {
+      // CPU the service spends on them: unlike their latency, hardly changed by what else runs on the machine
+      long pid = Long.parseLong(args.get("service-pid", "-1"));
+      double cpu0 = pid > 0 ? Cpu.processSeconds(pid) : Double.NaN;
+      latency("c-", rate, coldEvents, stallSeconds, "coldstart_", dumpPath("-coldstart"));
+      double cpu1 = pid > 0 ? Cpu.processSeconds(pid) : Double.NaN;
+      Bench.result("coldstart_cpu_service_ms_per_event", 1000 * (cpu1 - cpu0) / coldEvents);
+    }
+    if (coldOnly) {
+      return;
+    }
     Thread sampler = new Thread(this::sampleHeap, "heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
@@ -107,7 +126,7 @@ final class EndToEnd {
       long before = receiver.eventIds.size();
       bulk("w-", warmup, callers);
       waitForDistinct(before + warmup, stallSeconds, Math.max(600, warmup / 20));
-      latency("wp-", rate, 2, stallSeconds, false);
+      latency("wp-", rate, rate * 2, stallSeconds, null, "");
       Thread.sleep(2_000);
       m0 = scrape();
       s0 = serverStatus(mongoUrl);
@@ -189,7 +208,7 @@ final class EndToEnd {
 
     // ---- single provisions at a fixed rate
     if (latencySeconds > 0) {
-      latency("p-", rate, latencySeconds, stallSeconds, true);
+      latency("p-", rate, rate * latencySeconds, stallSeconds, "", latencyDump);
       eventPages(50);
     }
     Bench.result("heap_max_used_mb", heapMaxBytes / 1048576.0);
@@ -290,17 +309,58 @@ final class EndToEnd {
     return true;
   }
 
-  private void latency(String prefix, int rate, int seconds, int stallSeconds, boolean report) throws Exception {
-    int count = rate * seconds;
+  /** The latency dump's file name with {@code suffix} before its extension; empty when there is no dump. */
+  private String dumpPath(String suffix) {
+    if (latencyDump.isEmpty()) {
+      return "";
+    }
+    int dot = latencyDump.lastIndexOf('.');
+    return dot > latencyDump.lastIndexOf('/') ? latencyDump.substring(0, dot) + suffix + latencyDump.substring(dot)
+        : latencyDump + suffix;
+  }
+
+  /**
+   * Warms this JVM's side (the JDK client of the provision calls, the receiver's server and JSON parsing)
+   * with POSTs to the receiver alone, which it answers without recording them: the cold-start figures
+   * then show the service's first events, not the load generator's.
+   */
+  private void warmLoadGenerator(int receiverPort) throws Exception {
+    java.net.URI warm = java.net.URI.create("http://127.0.0.1:" + receiverPort + Receiver.WARMUP_PATH);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    int calls = 0;
+    while (calls < 2_000 && System.nanoTime() < until) {
+      List<java.util.concurrent.CompletableFuture<?>> wave = new ArrayList<>();
+      for (int i = 0; i < 20; i++, calls++) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(warm)
+            .timeout(java.time.Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"id\":\"warm\",\"data\":" + provisionBody("w" + calls) + "}"))
+            .build();
+        wave.add(jdkClient.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding()));
+      }
+      java.util.concurrent.CompletableFuture.allOf(wave.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+          .get(30, TimeUnit.SECONDS);
+    }
+    Bench.log("load generator warmed with " + calls + " calls to the receiver alone");
+  }
+
+  /**
+   * {@code count} single provision calls at {@code rate}/s, open loop. With {@code resultPrefix} null
+   * nothing is reported (a warm-up); else the results are printed under keys starting with it, and one
+   * line per call is written to {@code dump} unless it is empty.
+   */
+  private void latency(String prefix, int rate, int count, int stallSeconds, String resultPrefix, String dump)
+      throws Exception {
     long[] sent = new long[count];
     long[] answered = new long[count];
     int[] status = new int[count];
     AtomicInteger done = new AtomicInteger();
     long alreadyDistinct = receiver.eventIds.size();
     Bench.log("provisions: " + count + " single calls at " + rate + "/s");
-    if (report) {
+    if (resultPrefix != null) {
       // the events stored before this phase (all of them delivered by now): the store's size it runs against
-      Bench.result("latency_events_stored", alreadyDistinct);
+      Bench.result(resultPrefix + "latency_events_stored", alreadyDistinct);
     }
     java.net.URI provisionUri = java.net.URI.create("http://" + host + ":" + port + INTERNAL + "/tenants/" + TENANT
         + "/devices");
@@ -360,34 +420,36 @@ final class EndToEnd {
         ttfa.add((arrival - answered[i]) / 1e6);
       }
     }
-    if (!report) {
+    if (resultPrefix == null) {
       return;
     }
-    if (!latencyDump.isEmpty()) {
+    if (!dump.isEmpty()) {
       // one line per call: when it was sent (ms after the first), intake latency, time to first attempt
-      StringBuilder dump = new StringBuilder("sent_ms latency_ms ttfa_ms status\n");
+      StringBuilder lines = new StringBuilder("sent_ms latency_ms ttfa_ms status\n");
       for (int i = 0; i < count; i++) {
         Long arrival = receiver.firstArrivalByDevice.get(prefix + i);
-        dump.append(String.format(java.util.Locale.ROOT, "%.1f %.2f %s %d%n", (sent[i] - sent[0]) / 1e6,
+        lines.append(String.format(java.util.Locale.ROOT, "%.1f %.2f %s %d%n", (sent[i] - sent[0]) / 1e6,
             (answered[i] - sent[i]) / 1e6, arrival == null ? "NaN"
                 : String.format(java.util.Locale.ROOT, "%.2f", (arrival - answered[i]) / 1e6), status[i]));
       }
-      java.nio.file.Files.writeString(java.nio.file.Path.of(latencyDump), dump);
+      java.nio.file.Files.writeString(java.nio.file.Path.of(dump), lines);
     }
     double[] l = Stats.sorted(latency);
     double[] t = Stats.sorted(ttfa.stream().mapToDouble(Double::doubleValue).toArray());
-    Bench.result("intake_rate_per_s", rate);
-    Bench.result("intake_calls", count);
-    Bench.result("intake_errors", count - ok);
-    Bench.result("intake_unanswered", unanswered);
-    Bench.result("intake_p50_ms", Stats.percentile(l, 50));
-    Bench.result("intake_p99_ms", Stats.percentile(l, 99));
-    Bench.result("intake_max_ms", l.length == 0 ? Double.NaN : l[l.length - 1]);
-    Bench.result("ttfa_p50_ms", Stats.percentile(t, 50));
-    Bench.result("ttfa_p99_ms", Stats.percentile(t, 99));
-    Bench.result("ttfa_max_ms", t.length == 0 ? Double.NaN : t[t.length - 1]);
-    Bench.result("ttfa_min_ms", t.length == 0 ? Double.NaN : t[0]);
-    Bench.result("latency_lost", missing);
+    Bench.result(resultPrefix + "intake_rate_per_s", rate);
+    Bench.result(resultPrefix + "intake_calls", count);
+    Bench.result(resultPrefix + "intake_errors", count - ok);
+    Bench.result(resultPrefix + "intake_unanswered", unanswered);
+    Bench.result(resultPrefix + "intake_p50_ms", Stats.percentile(l, 50));
+    Bench.result(resultPrefix + "intake_p99_ms", Stats.percentile(l, 99));
+    Bench.result(resultPrefix + "intake_max_ms", l.length == 0 ? Double.NaN : l[l.length - 1]);
+    Bench.result(resultPrefix + "ttfa_p50_ms", Stats.percentile(t, 50));
+    Bench.result(resultPrefix + "ttfa_p99_ms", Stats.percentile(t, 99));
+    Bench.result(resultPrefix + "ttfa_max_ms", t.length == 0 ? Double.NaN : t[t.length - 1]);
+    Bench.result(resultPrefix + "ttfa_min_ms", t.length == 0 ? Double.NaN : t[0]);
+    Long first = status[0] == 202 ? receiver.firstArrivalByDevice.get(prefix + 0) : null;
+    Bench.result(resultPrefix + "ttfa_first_ms", first == null ? Double.NaN : (first - answered[0]) / 1e6);
+    Bench.result(resultPrefix + "latency_lost", missing);
   }
 
   /**

@@ -65,6 +65,33 @@ class ReportTest {
   }
 
   @Test
+  void coldStartFiguresAreShownPerRunAndTheirMedianIsHeldAgainstTheTarget() throws IOException {
+    String cold = "startup_s=4.25\ncoldstart_ttfa_first_ms=30\ncoldstart_ttfa_p50_ms=2\ncoldstart_ttfa_max_ms=90\n"
+        + "coldstart_latency_lost=0\n";
+    run(1, result(1000, 0.03, 0) + cold + "coldstart_ttfa_p99_ms=40\n");
+    run(2, result(1000, 0.03, 0) + cold + "coldstart_ttfa_p99_ms=80\n");
+    run(3, result(1000, 0.03, 0) + cold + "coldstart_ttfa_p99_ms=70\n");
+
+    String md = report();
+
+    assertTrue(md.contains("| Start-up: launching the JVM to /alive answering, s | 4.25 |"), md);
+    assertTrue(md.contains("| Cold start: time to first attempt: first event / p50 / p99 / max, ms | 30 / 2 / 40 / 90 |"),
+        md);
+    // p99 per run 40, 80, 70 → median 70
+    assertTrue(md.contains("| Time to first attempt p99 of the first 100 events after start-up, ms | 70 (< 50): **missed** |"),
+        md);
+  }
+
+  @Test
+  void anEventLostRightAfterStartUpMissesTheTarget() throws IOException {
+    run(1, result(1000, 0.03, 0) + "latency_lost=0\ncoldstart_latency_lost=1\n");
+
+    String md = report();
+
+    assertTrue(md.contains("1 lost or duplicated, 0 incomplete run(s): **missed**"), md);
+  }
+
+  @Test
   void oneLostEventInAnyRunMissesTheTargetEvenWhenAnotherCountIsMissing() throws IOException {
     run(1, result(1000, 0.03, 0) + "latency_lost=0\n");
     run(2, result(1000, 0.03, 1)); // no latency_lost: that phase did not run

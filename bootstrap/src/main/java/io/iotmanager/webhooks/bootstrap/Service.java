@@ -15,9 +15,11 @@ import io.iotmanager.webhooks.adapter.http.webhook.Webhooks;
 import io.iotmanager.webhooks.adapter.mongo.MongoStore;
 import io.iotmanager.webhooks.adapter.mongo.MongoStoreSettings;
 import io.iotmanager.webhooks.application.port.out.AddressResolver;
+import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.application.port.out.Scheduler;
+import io.iotmanager.webhooks.application.port.out.WebhookSender;
 import io.iotmanager.webhooks.application.service.CheckHealthService;
 import io.iotmanager.webhooks.application.service.ClaimDueDeliveriesService;
 import io.iotmanager.webhooks.application.service.CreateIntegrationService;
@@ -26,6 +28,7 @@ import io.iotmanager.webhooks.application.service.DeleteTenantService;
 import io.iotmanager.webhooks.application.service.DeliverEventsService;
 import io.iotmanager.webhooks.application.service.DeliveryLimiter;
 import io.iotmanager.webhooks.application.service.DeliverySettings;
+import io.iotmanager.webhooks.application.service.DeliveryRehearsal;
 import io.iotmanager.webhooks.application.service.IntegrationLookup;
 import io.iotmanager.webhooks.application.service.OutcomeWriter;
 import io.iotmanager.webhooks.application.service.DestinationCheck;
@@ -40,6 +43,7 @@ import io.iotmanager.webhooks.application.service.RedeliverEventService;
 import io.iotmanager.webhooks.application.service.SetIntegrationCredentialsService;
 import io.iotmanager.webhooks.domain.RetryPolicy;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +58,17 @@ import org.slf4j.LoggerFactory;
 /** Wires the service by hand: store, use cases, HTTP. No container. */
 final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
+  /** Synthetic events through the delivery rehearsal, and intake calls, of the start-up warm-up, at most. */
+  private static final int WARM_UP_ROUNDS = 1000;
+  private static final int WARM_UP_PARALLEL = 8;
+  /**
+   * How long the warm-up, and each of its parts, may take: on a busy machine it does fewer rounds, and a
+   * part that finds the time used up is skipped (a round in flight when the time is up still ends).
+   */
+  private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(5);
+  private static final Duration WARM_UP_DELIVERY = Duration.ofSeconds(2);
+  private static final Duration WARM_UP_INTAKE = Duration.ofSeconds(2);
+  private static final Duration WARM_UP_STORE = Duration.ofSeconds(1);
   private final Vertx vertx;
   private final MongoStore store;
   private final String httpDeployment;
@@ -91,11 +106,12 @@ final class Service {
           tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay());
       AddressResolver resolver = Webhooks.resolver(vertx);
       Scheduler scheduler = Delivery.scheduler(vertx);
+      WebhookSender sender = Webhooks.sender(vertx, resolver, tuning.maxPerHost());
       DeliverEventsService engine = new DeliverEventsService(events,
           new IntegrationLookup(integrations, scheduler),
           new DeliveryLimiter(tuning.maxConcurrent(), tuning.maxPerHost()),
           new OutcomeWriter(events, scheduler, tuning.outcomeBatch(), tuning.outcomeFlushDelay()),
-          Webhooks.sender(vertx, resolver, tuning.maxPerHost()), scheduler, clock, policy,
+          sender, scheduler, clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
       Delivery.Driver deliveryVerticle = Delivery.driver(engine,
           new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
@@ -125,7 +141,8 @@ final class Service {
           new ConsoleRoutes(),
           new DocsRoutes());
       HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit());
-      return vertx.deployVerticle(deliveryVerticle).compose(deliveryId ->
+      return warmUp(vertx, store, sender, resolver, scheduler, delivery, http, endpoints)
+          .compose(warm -> vertx.deployVerticle(deliveryVerticle)).compose(deliveryId ->
           vertx.deployVerticle(HttpApi.serverVerticle(http, endpoints))
               .map(httpId -> {
                 LOG.info("iot-webhooks {} listening on {}:{}", Version.current(),
@@ -133,6 +150,89 @@ final class Service {
                 return new Service(vertx, store, httpId, deliveryId);
               }))
           .recover(err -> store.close().transform(x -> Future.failedFuture(err)));
+    });
+  }
+
+  /**
+   * Runs the paths of an event over before the service reports ready (the HTTP port opens after it),
+   * so that the first events after start-up are as fast as later ones: the store's codecs and read
+   * commands, the address resolver, a delivery rehearsal (synthetic events through an engine like the
+   * real one, the real sender, to a throwaway loopback receiver) and the intake routes on a throwaway
+   * loopback server for a tenant that does not exist. Nothing is written to the store, nothing leaves
+   * the process, nothing is counted in the metrics. Bounded in time; a failure only costs speed.
+   */
+  private static Future<Void> warmUp(Vertx vertx, MongoStore store, WebhookSender sender, AddressResolver resolver,
+      Scheduler scheduler, DeliverySettings delivery, HttpSettings http, List<Endpoint> endpoints) {
+    long start = System.nanoTime();
+    long deadline = start + WARM_UP_BUDGET.toNanos();
+    int[] counts = new int[3];
+    return resolver.resolve("localhost").otherwiseEmpty()
+        .compose(resolved -> share(deadline, WARM_UP_DELIVERY)
+            .map(budget -> rehearseDelivery(vertx, sender, scheduler, delivery, budget))
+            .orElse(Future.succeededFuture(0)))
+        .compose(events -> {
+          counts[0] = events;
+          return share(deadline, WARM_UP_INTAKE)
+              .map(budget -> HttpApi.warmUp(vertx, http, endpoints, WARM_UP_ROUNDS, WARM_UP_PARALLEL, budget))
+              .orElse(Future.succeededFuture(0));
+        })
+        .compose(calls -> {
+          counts[1] = calls;
+          return share(deadline, WARM_UP_STORE).map(budget -> store.warmUp(WARM_UP_ROUNDS / 5, budget))
+              .orElse(Future.succeededFuture(0));
+        })
+        .map(converted -> {
+          counts[2] = converted;
+          return (Void) null;
+        })
+        .otherwise(err -> {
+          LOG.warn("warming up failed (the first events may be slower): {}", err.toString());
+          return null;
+        })
+        .onComplete(ar -> LOG.info("warmed up in {} ms: {} events through a delivery rehearsal to a loopback "
+            + "receiver, {} intake calls for no tenant, {} events through the store's codecs",
+            (System.nanoTime() - start) / 1_000_000L, counts[0], counts[1], counts[2]));
+  }
+
+  /** A part's share of the warm-up: at most {@code share}, at most what is left; empty when nothing is left. */
+  private static Optional<Duration> share(long deadline, Duration share) {
+    long left = deadline - System.nanoTime();
+    return left <= 0 ? Optional.empty() : Optional.of(Duration.ofNanos(Math.min(left, share.toNanos())));
+  }
+
+  /**
+   * Synthetic events through an engine built like the real one, with the real sender and scheduler, on
+   * a context of its own, to a throwaway loopback receiver; its per-attempt log lines are left out.
+   */
+  private static Future<Integer> rehearseDelivery(Vertx vertx, WebhookSender sender, Scheduler scheduler,
+      DeliverySettings delivery, Duration budget) {
+    return Webhooks.loopbackReceiver(vertx).compose(receiver -> {
+      DeliveryRehearsal rehearsal = new DeliveryRehearsal(receiver.url());
+      DeliverySettings settings = new DeliverySettings("warm-up", delivery.lease(), delivery.attemptTimeout(),
+          delivery.maxConcurrent(), delivery.maxPerHost(), false, delivery.userAgent(), delivery.retryHorizon(),
+          delivery.maxHeldRetries(), delivery.outcomeBatch(), delivery.outcomeFlushDelay());
+      DeliverEventsService engine = new DeliverEventsService(rehearsal.events(),
+          new IntegrationLookup(rehearsal.integrations(), scheduler),
+          new DeliveryLimiter(delivery.maxConcurrent(), delivery.maxPerHost()),
+          new OutcomeWriter(rehearsal.events(), scheduler, delivery.outcomeBatch(), delivery.outcomeFlushDelay()),
+          sender, scheduler, Clock.systemUTC(), new RetryPolicy(List.of(), 0), () -> 0.5, settings,
+          DeliveryMetrics.NONE);
+      // The real engine is not deployed yet, so only the rehearsal's attempt lines are left out here.
+      org.slf4j.Logger engineLog = LoggerFactory.getLogger(DeliverEventsService.class);
+      ch.qos.logback.classic.Logger attempts = engineLog instanceof ch.qos.logback.classic.Logger l ? l : null;
+      ch.qos.logback.classic.Level level = attempts == null ? null : attempts.getLevel();
+      if (attempts != null) {
+        attempts.setLevel(ch.qos.logback.classic.Level.WARN);
+      }
+      Promise<Integer> done = Promise.promise();
+      vertx.getOrCreateContext().runOnContext(v ->
+          rehearsal.run(engine, WARM_UP_ROUNDS, WARM_UP_PARALLEL, budget).onComplete(done));
+      return done.future().eventually(() -> {
+        if (attempts != null) {
+          attempts.setLevel(level);
+        }
+        return receiver.close();
+      });
     });
   }
 

@@ -246,6 +246,45 @@ public final class MongoStore {
     return integrations;
   }
 
+  /**
+   * Warms the store's paths before the service reports ready, writing nothing: converts up to
+   * {@code rounds} synthetic events (fewer when {@code budget} runs out) to their stored documents and
+   * back in memory (the codecs of intake and claims), then runs the read commands of intake, the engine
+   * and the events API for a tenant that does not exist. A failure here is not the store's state: it is
+   * logged at debug level and ignored. Completes with the number of events converted.
+   */
+  public Future<Integer> warmUp(int rounds, Duration budget) {
+    String tenant = "warm-up-" + UUID.randomUUID();
+    Duration ttl = Duration.ofSeconds(settings.eventTtlSeconds());
+    long deadline = System.nanoTime() + budget.toNanos();
+    int done = 0;
+    try {
+      java.time.Instant now = java.time.Instant.now();
+      for (int i = 0; i < rounds && (i == 0 || System.nanoTime() < deadline); i++, done++) {
+        UUID id = UUID.randomUUID();
+        io.iotmanager.webhooks.domain.Event event = io.iotmanager.webhooks.domain.Event.create(id, tenant,
+            io.iotmanager.webhooks.domain.EventType.DEVICE_PROVISIONED, "warm-up-" + i,
+            new io.iotmanager.webhooks.domain.JsonText("{\"id\":\"warm-up-" + i + "\",\"status\":\"pending\"}"), now);
+        io.iotmanager.webhooks.domain.EventRecord record = new io.iotmanager.webhooks.domain.EventRecord(event,
+            java.util.List.of(io.iotmanager.webhooks.domain.DeliveryStatus.pending(UUID.randomUUID(), now)));
+        EventDocuments.fromDocument(EventDocuments.toDocument(record, ttl, "warm-up", now));
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("warming the store's codecs failed", e);
+    }
+    java.util.List<Future<?>> reads = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      reads.add(integrations.findByTenant(tenant));
+      reads.add(events.findById(tenant, UUID.randomUUID()));
+      reads.add(events.find(tenant, 0, 20, Optional.empty()));
+    }
+    int converted = done;
+    return Future.join(reads).map(converted).otherwise(err -> {
+      LOG.debug("warming the store's reads failed: {}", err.toString());
+      return converted;
+    });
+  }
+
   public EventRepository events() {
     return events;
   }

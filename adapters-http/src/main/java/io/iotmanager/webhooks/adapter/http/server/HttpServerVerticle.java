@@ -19,23 +19,38 @@ final class HttpServerVerticle extends VerticleBase {
 
   private final HttpSettings settings;
   private final List<Endpoint> endpoints;
+  private final boolean accessLog;
   private HttpServer server;
 
   HttpServerVerticle(HttpSettings settings, List<Endpoint> endpoints) {
+    this(settings, endpoints, true);
+  }
+
+  /** With {@code accessLog} false, no access-log line and no "listening" line (the start-up warm-up's server). */
+  HttpServerVerticle(HttpSettings settings, List<Endpoint> endpoints, boolean accessLog) {
     this.settings = settings;
     this.endpoints = endpoints;
+    this.accessLog = accessLog;
+  }
+
+  /** The port bound, once started. */
+  int actualPort() {
+    return server.actualPort();
   }
 
   @Override
   public Future<?> start() {
-    ApiRouter api = new ApiRouter(vertx, settings, endpoints);
+    ApiRouter api = new ApiRouter(vertx, settings, endpoints, accessLog);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.host())
         .setPort(settings.port())
         .setCompressionSupported(false)
         .setIdleTimeout(120));
-    return server.requestHandler(api.router()).invalidRequestHandler(new InvalidRequests()).listen().onSuccess(s ->
-        LOG.info("http server listening on {}:{}", settings.host(), s.actualPort()));
+    return server.requestHandler(api.router()).invalidRequestHandler(new InvalidRequests()).listen().onSuccess(s -> {
+      if (accessLog) {
+        LOG.info("http server listening on {}:{}", settings.host(), s.actualPort());
+      }
+    });
   }
 
   @Override
