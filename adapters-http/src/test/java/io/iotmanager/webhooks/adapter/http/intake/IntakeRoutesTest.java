@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iotmanager.webhooks.adapter.http.testing.ApiCalls;
 import io.iotmanager.webhooks.adapter.http.testing.Jwts;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer.Reply;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,15 +50,15 @@ class IntakeRoutesTest {
   }
 
   static String tenant() {
-    return "t-" + UUID.randomUUID();
+    return ApiCalls.tenant();
   }
 
   static String devices(String tenant) {
-    return INTERNAL + "/tenants/" + tenant + "/devices";
+    return ApiCalls.devices(tenant);
   }
 
   static String bulk(String tenant, String status) {
-    return INTERNAL + "/tenants/" + tenant + "/bulk/devices/status/" + status;
+    return ApiCalls.bulk(tenant, status);
   }
 
   /** The commands handed to the application for {@code tenant}. */
@@ -74,14 +74,7 @@ class IntakeRoutesTest {
   }
 
   static void assertError(Reply reply, int status, String message) {
-    assertEquals(status, reply.statusCode(), reply.body());
-    assertEquals("application/json; charset=utf-8", reply.headers().firstValue("Content-Type").orElse(null));
-    JsonObject body = new JsonObject(reply.body());
-    assertEquals(Set.of("error", "request_id"), body.fieldNames(), reply.body());
-    if (message != null) {
-      assertEquals(message, body.getString("error"));
-    }
-    assertEquals(body.getString("request_id"), reply.headers().firstValue("X-Men-Requestid").orElse(null));
+    ApiCalls.assertError(reply, status, message);
   }
 
   static void assertMalformed(Reply reply, String sent) {

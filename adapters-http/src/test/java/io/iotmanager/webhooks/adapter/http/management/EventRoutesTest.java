@@ -53,7 +53,7 @@ class EventRoutesTest {
   }
 
   static String tenant() {
-    return "tenant-" + UUID.randomUUID();
+    return IntegrationRoutesTest.tenant();
   }
 
   static EventRecord record(String tenant, List<DeliveryStatus> deliveries) {
