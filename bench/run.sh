@@ -3,9 +3,14 @@
 #
 #   bash bench/run.sh [--runs 3] [--events 50000] [--store embedded|mongo|both]
 #                     [--callers 4] [--rate 200] [--latency-seconds 30] [--wrk-seconds 10]
-#                     [--ceiling-seconds 10] [--warmup-events 5000] [--no-xmx-check] [--profile]
+#                     [--ceiling-seconds 10] [--warmup-events 5000] [--crash-events 1000] [--no-xmx-check]
+#                     [--profile] [--no-build] [--no-record]
+#   bash bench/run.sh --soak [--soak-seconds 180] [--soak-rate 300] [--store embedded|mongo]
 #                     [--no-build] [--no-record]
 #
+# --crash-events N: per store, N events accepted and held undelivered (the receiver never answers), then
+# kill -9 and a restart on the same data with the receiver answering: time to ready, time from ready until
+# all N arrived, lost, duplicates (0 disables).
 # --profile records the service with JFR in run 1 (main variant, each store) and writes where the CPU
 # samples go to <work>/results/run1/profile-<store>.md; its figures then include the recorder's overhead.
 #
@@ -25,10 +30,19 @@
 # Each run, and the medians over the runs with the README targets, are appended to docs/BENCHMARKS.md
 # (unless --no-record); the raw results stay in the work directory printed at the end.
 #
+# --soak runs the overload soak instead (and only it): the service with webhooks_timeout_seconds 2 and the
+# retry schedule 1s,2s,4s,8s; bulk intake calls of 100 events, open loop at --soak-rate events/s for
+# --soak-seconds, into a receiver that fails a quarter of the attempts (half with an immediate 500, half
+# answered after 3 s, past the timeout); per minute: accepted events/s, bulk-call p50/p99 latency, 503s;
+# then, 2 minutes after the feed stopped: unfinished accepted events (events API), events stored without
+# a 202, duplicates (POSTs after the receiver had answered 200 at once) and POSTs missing from the attempt
+# log. The store defaults to embedded here. Appended to docs/BENCHMARKS.md (unless --no-record).
+#
 # Environment: BENCH_MONGO_PORT (default 27105), BENCH_CACHE (Wine prefix and mongod.exe for the
 # benchmark's MongoDB; default ~/.cache/iot-webhooks-bench), BENCH_WORK (work directory; default a new
 # directory under /tmp), BENCH_JAR (another build's fat jar, with --no-build, to compare builds),
-# BENCH_JAVA_OPTS (extra JVM options for the service).
+# BENCH_JAVA_OPTS (extra JVM options for the service), BENCH_SOAK_ENV (extra KEY=value settings of the
+# service in the soak, e.g. IOT_MANAGER_INTAKE_MAX_WRITES=2).
 # Traffic stays on 127.0.0.1.
 set -euo pipefail
 
@@ -44,24 +58,35 @@ LATENCY_SECONDS=30
 WRK_SECONDS=10
 CEILING_SECONDS=10
 WARMUP=5000
+CRASH_EVENTS=1000
 XMX_CHECK=1
 PROFILE=0
 BUILD=1
 RECORD=1
+SOAK=0
+SOAK_SECONDS=180
+SOAK_RATE=300
+SOAK_SETTLE=120
+STORE_SET=0
 ARGS_TEXT="$*"
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while (($#)); do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --events) EVENTS="$2"; shift 2 ;;
-    --store) STORE="$2"; shift 2 ;;
+    --store) STORE="$2"; STORE_SET=1; shift 2 ;;
+    --soak) SOAK=1; shift ;;
+    --soak-seconds) SOAK_SECONDS="$2"; shift 2 ;;
+    --soak-rate) SOAK_RATE="$2"; shift 2 ;;
+    --soak-settle-seconds) SOAK_SETTLE="$2"; shift 2 ;;
     --callers) CALLERS="$2"; shift 2 ;;
     --rate) RATE="$2"; shift 2 ;;
     --latency-seconds) LATENCY_SECONDS="$2"; shift 2 ;;
     --wrk-seconds) WRK_SECONDS="$2"; shift 2 ;;
     --ceiling-seconds) CEILING_SECONDS="$2"; shift 2 ;;
     --warmup-events) WARMUP="$2"; shift 2 ;;
+    --crash-events) CRASH_EVENTS="$2"; shift 2 ;;
     --no-xmx-check) XMX_CHECK=0; shift ;;
     --profile) PROFILE=1; shift ;;
     --no-build) BUILD=0; shift ;;
@@ -70,9 +95,10 @@ while (($#)); do
     *) echo "unknown option $1" >&2; usage ;;
   esac
 done
+((SOAK && !STORE_SET)) && STORE=embedded
 case "$STORE" in embedded) STORES=(embedded) ;; mongo) STORES=(mongo) ;; both) STORES=(embedded mongo) ;;
   *) echo "--store must be embedded, mongo or both" >&2; exit 2 ;; esac
-for n in "$RUNS" "$EVENTS" "$CALLERS" "$RATE" "$LATENCY_SECONDS" "$WRK_SECONDS" "$CEILING_SECONDS" "$WARMUP"; do
+for n in "$SOAK_SECONDS" "$SOAK_RATE" "$SOAK_SETTLE" "$RUNS" "$EVENTS" "$CALLERS" "$RATE" "$LATENCY_SECONDS" "$WRK_SECONDS" "$CEILING_SECONDS" "$WARMUP" "$CRASH_EVENTS"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a number: $n" >&2; exit 2; }
 done
 ((RUNS >= 1 && RUNS <= 20)) || { echo "--runs: 1..20" >&2; exit 2; }
@@ -94,6 +120,7 @@ die() { log "ERROR: $*"; exit 1; }
 # ------------------------------------------------------------------ clean-up of what we started
 SERVICE_PID=""
 RECEIVER_PID=""
+SERVICE_ENV_EXTRA=()
 MONGO_STARTED=0
 cleanup() {
   local rc=$?
@@ -146,7 +173,7 @@ start_service() {
   shift 4
   SERVICE_PORT="$(free_port)"
   local env=(IOT_MANAGER_LISTEN="127.0.0.1:$SERVICE_PORT" IOT_MANAGER_DATA_DIR="$data"
-    IOT_MANAGER_DOMAIN_SKIPVERIFY=true IOT_MANAGER_MONGO_DBNAME="$db")
+    IOT_MANAGER_DOMAIN_SKIPVERIFY=true IOT_MANAGER_MONGO_DBNAME="$db" ${SERVICE_ENV_EXTRA[@]+"${SERVICE_ENV_EXTRA[@]}"})
   if [[ "$store" == mongo ]]; then
     env+=(IOT_MANAGER_MONGO_URL="$MONGO_URL")
   else
@@ -246,7 +273,50 @@ if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)"
 fi
 JVM="$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/ *$//')"
 MEMORY="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS --warmup-events $WARMUP"
+OPTIONS="--runs $RUNS --events $EVENTS --store $STORE --callers $CALLERS --rate $RATE --latency-seconds $LATENCY_SECONDS --warmup-events $WARMUP --crash-events $CRASH_EVENTS"
+
+# ------------------------------------------------------------------ the soak (instead of the runs)
+if ((SOAK)); then
+  R="$WORK/results/soak"
+  mkdir -p "$R"
+  for store in "${STORES[@]}"; do
+    log "=== soak, $store store: $SOAK_RATE events/s for $SOAK_SECONDS s (load average $(loadavg)) ==="
+    load_start="$(loadavg)"
+    rm -rf "$WORK/data" && mkdir -p "$WORK/data"
+    db="bench_soak_$$"
+    SERVICE_ENV_EXTRA=(IOT_MANAGER_WEBHOOKS_TIMEOUT_SECONDS=2 IOT_MANAGER_WEBHOOKS_RETRY_SCHEDULE=1s,2s,4s,8s
+      ${BENCH_SOAK_ENV:-})
+    start_service "$store" "$db" "$WORK/data/service" "$R/$store-service.log"
+    log "service pid $SERVICE_PID on port $SERVICE_PORT"
+    if ! bench soak --service "http://127.0.0.1:$SERVICE_PORT" --seconds "$SOAK_SECONDS" --rate "$SOAK_RATE" \
+      --settle-seconds "$SOAK_SETTLE" >"$R/$store.txt" 2>"$R/$store-soak.log"; then
+      tail -n 20 "$R/$store-soak.log" >&2
+      die "the soak failed"
+    fi
+    service_memory "" >>"$R/$store.txt"
+    stop_service
+    [[ "$store" == mongo ]] && { bench dropdb --mongo-url "$MONGO_URL" --db "$db" 2>/dev/null || true; }
+    rm -rf "$WORK/data"
+    {
+      echo "store=$store"
+      echo "commit=$COMMIT"
+      echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+      echo "nproc=$(nproc)"
+      echo "jvm=$JVM"
+      echo "load_start=$load_start"
+      echo "load_end=$(loadavg)"
+    } >>"$R/$store.txt"
+    log "  $store: $(grep -E '^soak_(accepted_per_s|p99_ms|503|duplicates_percent|unfinished|stored_not_accepted)=' \
+      "$R/$store.txt" | tr '\n' ' ')"
+  done
+  if ((RECORD)); then report_out="$REPO/docs/BENCHMARKS.md"; else report_out="$WORK/report.md"; fi
+  printf '\n### %s: `bash bench/run.sh%s`\n\n' "$(date -u +%Y-%m-%d)" "${ARGS_TEXT:+ $ARGS_TEXT}" >>"$report_out"
+  for store in "${STORES[@]}"; do
+    bench soakreport --file "$R/$store.txt" >>"$report_out"
+  done
+  log "appended to $report_out"
+  exit 0
+fi
 
 # ------------------------------------------------------------------ runs
 for run in $(seq 1 "$RUNS"); do
@@ -336,6 +406,26 @@ for run in $(seq 1 "$RUNS"); do
       log "  $store $variant: $(grep -E '^(e2e_events_per_s|e2e_lost|e2e_duplicates|intake_p50_ms|ttfa_p99_ms|rss_peak_mib)=' \
         "$R/$store-$variant.txt" | tr '\n' ' ')"
     done
+    # kill -9 with accepted, undelivered events, then a restart on the same data
+    if ((CRASH_EVENTS > 0)); then
+      rm -rf "$WORK/data" && mkdir -p "$WORK/data"
+      crash_args=(--jar "$JAR" --events "$CRASH_EVENTS" --log-dir "$R")
+      [[ -n "${BENCH_JAVA_OPTS:-}" ]] && crash_args+=(--java-opts "$BENCH_JAVA_OPTS")
+      if [[ "$store" == mongo ]]; then
+        crash_db="bench_crash_${run}_$$"
+        crash_args+=(--mongo-url "$MONGO_URL" --db "$crash_db")
+      else
+        crash_args+=(--data-dir "$WORK/data/crash")
+      fi
+      if bench crash "${crash_args[@]}" >"$R/$store-crash.txt" 2>"$R/$store-crash.log"; then
+        cat "$R/$store-crash.txt" >>"$out"
+        log "  $store crash: $(tr '\n' ' ' <"$R/$store-crash.txt")"
+      else
+        log "WARNING: the crash measurement failed (see $R/$store-crash.log)"
+      fi
+      [[ "$store" == mongo ]] && { bench dropdb --mongo-url "$MONGO_URL" --db "$crash_db" 2>/dev/null || true; }
+      rm -rf "$WORK/data"
+    fi
     if ((PROFILE && run == 1)) && [[ -f "$R/profile-$store.jfr" ]]; then
       bench jfrtop --file "$R/profile-$store.jfr" --top 25 >"$R/profile-$store.md" 2>/dev/null \
         && log "profile of the $store run: $R/profile-$store.md"

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  *   store    (--data-dir DIR | --mongo-url URL --db NAME) [--seconds S] [--concurrency C]   ceiling (b)
  *   e2e      --service http://127.0.0.1:PORT [--events N] [--callers C] [--rate R] [--latency-seconds S]
  *            [--mongo-url URL]                         end to end against a running service
+ *   soak     --service http://127.0.0.1:PORT [--seconds 180] [--rate 300] [--settle-seconds 120]
+ *            [--fail-share 0.25] [--slow-ms 3000]      the overload soak against a running service
+ *   soakreport --file SOAK.txt                       a soak's results as Markdown
+ *   crash    --jar JAR (--data-dir DIR | --mongo-url URL --db NAME) [--events N]   kill -9 and restart
  *   dropdb   --mongo-url URL --db NAME                 drops a benchmark database
  *   report   --dir RESULTS --out FILE                  appends the runs and their medians to FILE
  *   jfrtop   --file F.jfr [--top N]                    where the CPU samples of a recording go
@@ -26,7 +30,7 @@ public final class Bench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: Bench receiver|store|e2e|dropdb|report|jfrtop --key value ...");
+      System.err.println("usage: Bench receiver|store|e2e|soak|dropdb|report|jfrtop --key value ...");
       System.exit(2);
     }
     Args args = new Args(argv, 1);
@@ -34,6 +38,9 @@ public final class Bench {
       case "receiver" -> receiver(args);
       case "store" -> StoreCeiling.run(args);
       case "e2e" -> EndToEnd.run(args);
+      case "soak" -> Soak.run(args);
+      case "soakreport" -> SoakReport.run(args);
+      case "crash" -> CrashRestart.run(args);
       case "dropdb" -> dropDatabase(args);
       case "report" -> Report.run(args);
       case "jfrtop" -> JfrTop.run(args);

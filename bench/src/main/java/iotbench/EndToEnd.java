@@ -297,6 +297,10 @@ final class EndToEnd {
     AtomicInteger done = new AtomicInteger();
     long alreadyDistinct = receiver.eventIds.size();
     Bench.log("provisions: " + count + " single calls at " + rate + "/s");
+    if (report) {
+      // the events stored before this phase (all of them delivered by now): the store's size it runs against
+      Bench.result("latency_events_stored", alreadyDistinct);
+    }
     java.net.URI provisionUri = java.net.URI.create("http://" + host + ":" + port + INTERNAL + "/tenants/" + TENANT
         + "/devices");
     long period = 1_000_000_000L / rate;

@@ -1,5 +1,7 @@
 package io.iotmanager.webhooks.application;
 
+import java.time.Duration;
+
 /**
  * The failures a use case reports against stored state or the store, carried by failed futures. The HTTP
  * adapter maps each kind to one status code (in {@code adapter.http.web.Failures}); messages are safe to
@@ -9,7 +11,7 @@ package io.iotmanager.webhooks.application;
  */
 public abstract sealed class ApplicationException extends RuntimeException
     permits ApplicationException.NotFound, ApplicationException.Conflict,
-    ApplicationException.StoreUnavailable {
+    ApplicationException.StoreUnavailable, ApplicationException.Overloaded {
   private static final long serialVersionUID = 1L;
 
   protected ApplicationException(String message, Throwable cause) {
@@ -40,6 +42,24 @@ public abstract sealed class ApplicationException extends RuntimeException
 
     public StoreUnavailable(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /**
+   * The store cannot take this call in time, so nothing of it was written: the caller should retry after
+   * {@code retryAfter} (503 with {@code Retry-After}).
+   */
+  public static final class Overloaded extends ApplicationException {
+    private static final long serialVersionUID = 1L;
+    private final Duration retryAfter;
+
+    public Overloaded(String message, Duration retryAfter) {
+      super(message, null);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
     }
   }
 }

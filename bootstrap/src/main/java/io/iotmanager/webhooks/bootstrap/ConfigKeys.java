@@ -99,9 +99,21 @@ final class ConfigKeys {
           + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_EMBEDDED_POLL_INTERVAL = ConfigKey.of(
       "webhooks_embedded_poll_interval", "5s", duration(Duration.ofMillis(1)),
-      "the same on the embedded store (where a poll scans); " + DURATION);
+      "the same on the embedded store (one process owns it: a poll only finds retries released to the store); "
+          + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_STOP_TIMEOUT = ConfigKey.of("webhooks_stop_timeout", "15s",
       duration(Duration.ZERO), "on SIGTERM, how long attempts in flight may take to end; " + DURATION);
+
+  // ---- intake under overload (see [Operations](#operations))
+
+  static final ConfigKey<Integer> INTAKE_MAX_WRITES = ConfigKey.of("intake_max_writes", "2", positiveInt(),
+      "intake store writes in flight at once; the rest of the store's capacity (the embedded store runs "
+          + "twice as many commands at once as there are cores) stays with delivery outcomes, claims and lease renewals");
+  static final ConfigKey<Duration> INTAKE_QUEUE_TIMEOUT = ConfigKey.of("intake_queue_timeout", "500ms",
+      duration(Duration.ZERO), "how long an intake call may wait for its store write to start; a call that "
+          + "would wait longer is answered 503 with `Retry-After`, and nothing of it is stored; " + DURATION);
+  static final ConfigKey<Integer> INTAKE_MAX_QUEUED_EVENTS = ConfigKey.of("intake_max_queued_events", "2000",
+      intAtLeast(0), "events of intake calls waiting for a store write, at most; one more call is a 503");
 
   /** Every key, in documentation order. */
   static final List<ConfigKey<?>> ALL = List.of(
@@ -129,7 +141,10 @@ final class ConfigKeys {
       WEBHOOKS_RETRY_HORIZON,
       WEBHOOKS_POLL_INTERVAL,
       WEBHOOKS_EMBEDDED_POLL_INTERVAL,
-      WEBHOOKS_STOP_TIMEOUT);
+      WEBHOOKS_STOP_TIMEOUT,
+      INTAKE_MAX_WRITES,
+      INTAKE_QUEUE_TIMEOUT,
+      INTAKE_MAX_QUEUED_EVENTS);
 
   // ---------------------------------------------------------------------------------------------
   // Parsers: each throws IllegalArgumentException with what is wrong; ConfigLoader adds key and source.

@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.application.service.IntakeAdmission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -251,7 +252,9 @@ public final class ConfigLoader {
         v.get(ConfigKeys.MAX_INTEGRATIONS_PER_TENANT),
         v.get(ConfigKeys.JWT_VERIFY_KEY),
         lease,
-        engine);
+        engine,
+        new IntakeAdmission.Settings(v.get(ConfigKeys.INTAKE_MAX_QUEUED_EVENTS),
+            v.get(ConfigKeys.INTAKE_QUEUE_TIMEOUT), v.get(ConfigKeys.INTAKE_MAX_WRITES)));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import io.iotmanager.webhooks.application.service.GetIntegrationService;
 import io.iotmanager.webhooks.application.service.ListAttemptsService;
 import io.iotmanager.webhooks.application.service.ListEventsService;
 import io.iotmanager.webhooks.application.service.ListIntegrationsService;
+import io.iotmanager.webhooks.application.service.IntakeAdmission;
 import io.iotmanager.webhooks.application.service.RecordDeviceEventsService;
 import io.iotmanager.webhooks.application.service.RedeliverEventService;
 import io.iotmanager.webhooks.application.service.SetIntegrationCredentialsService;
@@ -115,7 +116,8 @@ final class Service {
               new ListAttemptsService(events),
               new RedeliverEventService(events, integrations, deliveryVerticle)),
           new IntakeRoutes(
-              new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, lease),
+              new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, lease,
+                  new IntakeAdmission(config.intake(), Delivery.scheduler(vertx), System::nanoTime)),
               new DeleteTenantService(integrations, events),
               new CheckHealthService(store.health()),
               metrics),

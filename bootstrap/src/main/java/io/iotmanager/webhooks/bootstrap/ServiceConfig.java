@@ -1,5 +1,6 @@
 package io.iotmanager.webhooks.bootstrap;
 
+import io.iotmanager.webhooks.application.service.IntakeAdmission;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * @param webhooksLeaseSeconds how long an instance's claim on an event keeps other instances off it; after
  *     a crash its work is taken over once this expires. Longer than {@code webhooksTimeoutSeconds}.
  * @param engine the delivery engine's tuning
+ * @param intake intake's admission control: store writes in flight, queue timeout and queue bound
  */
 public record ServiceConfig(
     String listenHost,
@@ -46,7 +48,8 @@ public record ServiceConfig(
     int maxIntegrationsPerTenant,
     String jwtVerifyKey,
     long webhooksLeaseSeconds,
-    EngineTuning engine) {
+    EngineTuning engine,
+    IntakeAdmission.Settings intake) {
 
   public ServiceConfig {
     Objects.requireNonNull(listenHost, "listenHost");
@@ -58,6 +61,7 @@ public record ServiceConfig(
     webhooksRetrySchedule = List.copyOf(Objects.requireNonNull(webhooksRetrySchedule, "webhooksRetrySchedule"));
     Objects.requireNonNull(jwtVerifyKey, "jwtVerifyKey");
     Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(intake, "intake");
     if (webhooksLeaseSeconds <= webhooksTimeoutSeconds) {
       throw new IllegalArgumentException("webhooksLeaseSeconds (" + webhooksLeaseSeconds
           + ") must exceed webhooksTimeoutSeconds (" + webhooksTimeoutSeconds + ")");

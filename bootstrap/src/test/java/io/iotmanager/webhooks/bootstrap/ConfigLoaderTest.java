@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iotmanager.webhooks.application.service.IntakeAdmission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -513,7 +514,7 @@ class ConfigLoaderTest {
         d.mongoUrl(), d.mongoDbName(), 10, d.eventExpTimeoutSeconds(), d.aesEncryptionKey(),
         d.aesEncryptionFallbackKey(), d.domainSkipVerify(), d.requestSizeLimit(), d.dataDir(),
         d.webhooksRetrySchedule(), d.webhooksRetryJitter(), d.maxIntegrationsPerTenant(), d.jwtVerifyKey(), 10,
-        d.engine()));
+        d.engine(), d.intake()));
   }
 
   // ---- engine tuning
@@ -569,6 +570,27 @@ class ConfigLoaderTest {
     InvalidConfigException e = invalidEnv(variable, value);
     assertTrue(e.getMessage().startsWith("invalid configuration: " + key + ": "), e.getMessage());
     assertTrue(e.getMessage().contains(variable), e.getMessage());
+  }
+
+  // ---- intake admission
+
+  @Test
+  void intakeAdmissionDefaultsAndOverrides() {
+    assertEquals(new IntakeAdmission.Settings(2000, Duration.ofMillis(500), 2), ServiceConfig.defaults().intake());
+    ServiceConfig c = ConfigLoader.load(Optional.empty(), Map.of("IOT_MANAGER_INTAKE_MAX_WRITES", "3",
+        "IOT_MANAGER_INTAKE_QUEUE_TIMEOUT", "1s", "IOT_MANAGER_INTAKE_MAX_QUEUED_EVENTS", "0"));
+    assertEquals(new IntakeAdmission.Settings(0, Duration.ofSeconds(1), 3), c.intake());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "IOT_MANAGER_INTAKE_MAX_WRITES,0,intake_max_writes",
+    "IOT_MANAGER_INTAKE_QUEUE_TIMEOUT,500,intake_queue_timeout",
+    "IOT_MANAGER_INTAKE_MAX_QUEUED_EVENTS,-1,intake_max_queued_events"
+  })
+  void invalidIntakeAdmissionNamesItsKey(String variable, String value, String key) {
+    InvalidConfigException e = invalidEnv(variable, value);
+    assertTrue(e.getMessage().startsWith("invalid configuration: " + key + ": "), e.getMessage());
   }
 
   // ---- the record

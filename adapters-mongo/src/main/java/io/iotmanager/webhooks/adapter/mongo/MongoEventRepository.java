@@ -45,6 +45,10 @@ final class MongoEventRepository implements EventRepository {
    * claimed by this instance's lease and picked up again once it expires, so at-least-once delivery holds
    * (the caller answered 503 and the sender may post the same device change again: a duplicate event,
    * never a lost one).
+   *
+   * <p>No time bound (unlike the other operations): a write that may still be applied is never reported
+   * as failed because it is slow, so intake never answers 503 for events that then appear. Intake's
+   * admission control bounds how many of these can wait at once.
    */
   @Override
   public Future<Void> insertAll(List<EventRecord> events, String leaseOwner, Instant leaseUntil) {
@@ -59,7 +63,7 @@ final class MongoEventRepository implements EventRepository {
     } catch (RuntimeException e) {
       return Future.failedFuture(StoreFailures.translate(e, "cannot store events"));
     }
-    return guard(client.bulkWriteWithOptions(COLLECTION, inserts, new BulkWriteOptions(true))
+    return StoreFailures.awaited(client.bulkWriteWithOptions(COLLECTION, inserts, new BulkWriteOptions(true))
         .compose(result -> result.getInsertedCount() == events.size()
             ? Future.<Void>succeededFuture()
             : Future.failedFuture(new ApplicationException.StoreUnavailable("store unavailable: stored "

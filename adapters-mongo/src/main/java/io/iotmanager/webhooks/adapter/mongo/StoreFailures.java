@@ -38,6 +38,16 @@ final class StoreFailures {
         .recover(error -> Future.failedFuture(translate(error, what)));
   }
 
+  /**
+   * Fails like {@code operation}, with driver errors translated, but without a time bound: for intake's
+   * inserts, which must not be reported failed while they may still be applied. Their number is bounded
+   * by intake's admission control ({@code intake_max_writes}), so a store that never answers holds only
+   * those calls; every other intake call is answered 503 at once, and {@code /health} fails.
+   */
+  static <T> Future<T> awaited(Future<T> operation, String what) {
+    return operation.recover(error -> Future.failedFuture(translate(error, what)));
+  }
+
   static RuntimeException translate(Throwable error, String what) {
     if (error instanceof ApplicationException || error instanceof DomainValidationException) {
       return (RuntimeException) error;

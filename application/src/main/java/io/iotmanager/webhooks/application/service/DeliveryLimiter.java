@@ -18,6 +18,9 @@ public final class DeliveryLimiter {
   private final Map<String, Lane> lanes = new HashMap<>();
   private final ArrayDeque<Runnable> globalWaiting = new ArrayDeque<>();
   private int globalActive;
+  /** Steps granted a permit, run one after another by {@link #dispatch} (never nested). */
+  private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+  private boolean dispatching;
 
   public DeliveryLimiter(int maxGlobal, int maxPerHost) {
     this.maxGlobal = maxGlobal;
@@ -53,7 +56,7 @@ public final class DeliveryLimiter {
     Lane lane = lanes.computeIfAbsent(host, h -> new Lane());
     if (lane.active < maxPerHost) {
       lane.active++;
-      then.run();
+      dispatch(then);
     } else {
       lane.waiting.add(then);
     }
@@ -68,14 +71,14 @@ public final class DeliveryLimiter {
         lanes.remove(host);
       }
     } else {
-      next.run();
+      dispatch(next);
     }
   }
 
   private void acquireGlobal(Runnable then) {
     if (globalActive < maxGlobal) {
       globalActive++;
-      then.run();
+      dispatch(then);
     } else {
       globalWaiting.add(then);
     }
@@ -86,7 +89,30 @@ public final class DeliveryLimiter {
     if (next == null) {
       globalActive--;
     } else {
-      next.run();
+      dispatch(next);
+    }
+  }
+
+  /**
+   * Runs {@code step} now, or, when called from inside a step (a task that completed at once hands its
+   * permits on), after the running one, from the same loop. Handing permits on by direct calls nested
+   * once per waiting task: thousands of tasks that fail at once (a store read timing out for all of
+   * them) overflowed the stack half-way through a hand-over, leaking permits and leaving tasks that
+   * were taken off the queues never run.
+   */
+  private void dispatch(Runnable step) {
+    ready.add(step);
+    if (dispatching) {
+      return;
+    }
+    dispatching = true;
+    try {
+      Runnable next;
+      while ((next = ready.poll()) != null) {
+        next.run();
+      }
+    } finally {
+      dispatching = false;
     }
   }
 

@@ -24,7 +24,8 @@ import io.vertx.core.Future;
  * webhook integration of the tenant, in one batched write claimed at birth by this instance, then
  * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
  * of a tenant whose integrations are all of other providers (never called, A3) are logged without
- * deliveries and not handed off.
+ * deliveries and not handed off. The write passes through {@link IntakeAdmission}: under overload a call is
+ * refused (503) before anything of it is written, never after.
  */
 public final class RecordDeviceEventsService implements RecordDeviceEventsUseCase {
   private final IntegrationRepository integrations;
@@ -34,9 +35,21 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
   private final Supplier<UUID> ids;
   private final String instanceId;
   private final Duration lease;
+  private final IntakeAdmission admission;
 
+  /** Without admission control: every call writes at once (tests and tools). */
   public RecordDeviceEventsService(IntegrationRepository integrations, EventRepository events, DeliveryQueue queue,
       Clock clock, Supplier<UUID> ids, String instanceId, Duration lease) {
+    this(integrations, events, queue, clock, ids, instanceId, lease, IntakeAdmission.unbounded());
+  }
+
+  /**
+   * @param admission bounds the store writes of intake; a call it refuses fails with
+   *                  {@code ApplicationException.Overloaded} and writes nothing
+   */
+  public RecordDeviceEventsService(IntegrationRepository integrations, EventRepository events, DeliveryQueue queue,
+      Clock clock, Supplier<UUID> ids, String instanceId, Duration lease, IntakeAdmission admission) {
+    this.admission = admission;
     this.integrations = integrations;
     this.events = events;
     this.queue = queue;
@@ -51,7 +64,8 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
     if (command.devices().isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return integrations.findByTenant(command.tenantId()).compose(found -> {
+    long arrivedAt = admission.now();
+    return admission.read(integrations.findByTenant(command.tenantId()), arrivedAt).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(0);
       }
@@ -67,7 +81,9 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
         records.add(new EventRecord(event, deliveries));
       }
       List<EventRecord> deliverable = records.stream().filter(r -> !r.deliveries().isEmpty()).toList();
-      return events.insertAll(records, instanceId, now.plus(lease)).map(stored -> {
+      // the lease starts when the write does: time spent waiting for admission does not shorten it
+      return admission.submit(records.size(), arrivedAt,
+          () -> events.insertAll(records, instanceId, clock.instant().plus(lease))).map(stored -> {
         if (!deliverable.isEmpty()) {
           queue.submit(deliverable);
         }

@@ -37,6 +37,37 @@ class DeliveryLimiterTest {
   }
 
   @Test
+  void manyWaitingTasksThatFinishAtOnceDoNotOverflowTheStackAndAllRunInOrder() {
+    DeliveryLimiter limiter = new DeliveryLimiter(4, 1);
+    Promise<String> first = Promise.promise();
+    Future<String> blocker = limiter.run("h", first::future);
+    List<Integer> order = new ArrayList<>();
+    List<Future<String>> waiting = new ArrayList<>();
+    int n = 100_000;
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      // each fails as soon as it runs, as attempts do when a store read they share has failed
+      waiting.add(limiter.run("h", () -> {
+        order.add(k);
+        return Future.failedFuture(new IllegalStateException("store unavailable"));
+      }));
+    }
+    assertEquals(0, order.size(), "all wait behind the one running task");
+    first.complete("done"); // hands the host's permit on 100,000 times
+    assertEquals("done", blocker.result());
+    assertEquals(n, order.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(i, order.get(i));
+    }
+    assertTrue(waiting.stream().allMatch(Future::failed));
+    assertEquals(0, limiter.queued(), "every permit returned");
+    Promise<String> after = Promise.promise();
+    Future<String> next = limiter.run("h", after::future);
+    after.complete("runs at once");
+    assertEquals("runs at once", next.result());
+  }
+
+  @Test
   void oneHostGetsAtMostItsShareAndTheRestWaitInOrder() {
     DeliveryLimiter limiter = new DeliveryLimiter(10, 2);
     List<Future<String>> results = new ArrayList<>();

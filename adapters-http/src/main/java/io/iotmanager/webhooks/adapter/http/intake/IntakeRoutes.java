@@ -7,6 +7,7 @@ import io.iotmanager.webhooks.adapter.http.web.Endpoint;
 import io.iotmanager.webhooks.adapter.http.web.Failures;
 import io.iotmanager.webhooks.adapter.http.web.Json;
 import io.iotmanager.webhooks.adapter.http.web.Replies;
+import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.application.port.in.CheckHealthUseCase;
 import io.iotmanager.webhooks.application.port.in.DeleteTenantUseCase;
 import io.iotmanager.webhooks.application.port.in.RecordDeviceEventsUseCase;
@@ -149,9 +150,14 @@ public final class IntakeRoutes implements Endpoint {
 
   private void record(RoutingContext ctx, String tenant, EventType type, List<DeviceEventData> devices) {
     RecordDeviceEventsCommand command = new RecordDeviceEventsCommand(tenant, type, devices);
-    Replies.when(ctx, recordDeviceEvents.recordDeviceEvents(command), stored -> {
-      metrics.accepted(stored);
-      Replies.empty(ctx, 202);
-    });
+    Replies.when(ctx, recordDeviceEvents.recordDeviceEvents(command)
+        .onFailure(error -> {
+          if (error instanceof ApplicationException.Overloaded) {
+            metrics.rejected(devices.size());
+          }
+        }), stored -> {
+          metrics.accepted(stored);
+          Replies.empty(ctx, 202);
+        });
   }
 }

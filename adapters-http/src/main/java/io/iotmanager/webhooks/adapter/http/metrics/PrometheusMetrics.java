@@ -28,6 +28,7 @@ public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, E
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Timer latency;
   private final Counter accepted;
+  private final Counter rejected;
   private final Map<String, Counter> storeCommands = new ConcurrentHashMap<>();
   private final Counter documentWrites;
   private volatile IntSupplier backlog = () -> 0;
@@ -41,6 +42,10 @@ public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, E
         .register(registry);
     accepted = Counter.builder("webhook_intake_events")
         .description("Events stored and acknowledged by intake")
+        .register(registry);
+    rejected = Counter.builder("webhook_intake_rejected_events")
+        .description("Events of intake calls answered 503 because the store could not take them in time "
+            + "(nothing of those calls was stored)")
         .register(registry);
     documentWrites = Counter.builder("webhook_store_document_writes")
         .description("Documents the store reported inserted, modified, upserted or deleted")
@@ -64,6 +69,11 @@ public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, E
   @Override
   public void accepted(int events) {
     accepted.increment(events);
+  }
+
+  @Override
+  public void rejected(int events) {
+    rejected.increment(events);
   }
 
   @Override

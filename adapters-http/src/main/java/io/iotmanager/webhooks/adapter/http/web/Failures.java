@@ -29,6 +29,11 @@ public final class Failures {
       respond(ctx, 404, failure.getMessage());
     } else if (failure instanceof ApplicationException.Conflict) {
       respond(ctx, 409, failure.getMessage());
+    } else if (failure instanceof ApplicationException.Overloaded overloaded) {
+      // counted in webhook_intake_rejected_events_total; a log line per call would add to the overload
+      LOG.debug("request_id={} {}", RequestContext.requestId(ctx), failure.getMessage());
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, overloaded.retryAfter().toSeconds())));
+      respond(ctx, 503, failure.getMessage());
     } else if (failure instanceof ApplicationException.StoreUnavailable) {
       LOG.warn("request_id={} store unavailable: {}", RequestContext.requestId(ctx),
           failure.getCause() == null ? failure.getMessage() : failure.getCause().toString());

@@ -278,6 +278,33 @@ class IntakeRoutesTest {
   }
 
   @Test
+  void anOverloadedStoreIs503WithRetryAfterAndCounted() {
+    String tenant = tenant();
+    double before = rejectedEvents();
+    service.useCases.failNext(new ApplicationException.Overloaded("overloaded: the store cannot take more events "
+        + "in time; nothing of this call was stored, retry later", java.time.Duration.ofSeconds(3)));
+    Reply reply = service.call("PUT", bulk(tenant, "accepted"), null, "[{\"id\":\"a\"},{\"id\":\"b\"}]");
+    assertError(reply, 503, "overloaded: the store cannot take more events in time; nothing of this call was "
+        + "stored, retry later");
+    assertEquals("3", reply.headers().firstValue("Retry-After").orElse(null));
+    double after = rejectedEvents();
+    assertEquals(2.0, after - before);
+
+    // a store outage (not an overload) carries no Retry-After: nothing says when it ends
+    service.useCases.failNext(new ApplicationException.StoreUnavailable("store unavailable: cannot store events",
+        null));
+    Reply outage = service.call("POST", devices(tenant), null, "{\"id\":\"d\"}");
+    assertError(outage, 503, "store unavailable: cannot store events");
+    assertFalse(outage.headers().firstValue("Retry-After").isPresent());
+  }
+
+  private static double rejectedEvents() {
+    return service.call("GET", INTERNAL + "/metrics", null, null).body().lines()
+        .filter(l -> l.startsWith("webhook_intake_rejected_events_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
   void theProbesAnswer204() {
     Reply alive = service.call("GET", INTERNAL + "/alive", null, null);
     assertEquals(204, alive.statusCode());

@@ -21,9 +21,11 @@ import org.h2.mvstore.MVStoreException;
  * <p>Private: only a client holding this process's random credentials may run any command but the
  * handshake ({@link PrivateBackend}); a stock client on the same host is refused.
  *
- * <p>What it is not: only {@code _id}, unique and single-field indexes are real (single-field ones in
- * memory, {@link MemoryIndex}); compound indexes are accepted and ignored, so queries on them scan; TTL
- * indexes never expire anything; there are no transactions.
+ * <p>Indexes live in memory and are rebuilt from the documents at every start: unique ones
+ * ({@link MemoryUniqueIndex}), single-field ones ({@link MemoryIndex}) and compound ones on top-level
+ * fields ({@link OrderedMemoryIndex}); a query that names {@code _id} reads only those documents,
+ * whatever else it says ({@link BsonH2Collection}). What it is not: indexes on nested fields are accepted
+ * and ignored (queries on them alone scan); TTL indexes never expire anything; there are no transactions.
  *
  * <p><strong>Blocking:</strong> {@link #start} and {@link #close} do file I/O and wait for threads; call
  * them off the event loop ({@code vertx.executeBlocking(...)}).

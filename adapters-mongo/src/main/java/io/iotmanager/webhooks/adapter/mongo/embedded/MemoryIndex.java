@@ -145,8 +145,22 @@ final class MemoryIndex extends Index<Object> {
         return !condition.getClass().getName().startsWith("java.util.regex") && !(condition instanceof Map<?, ?>);
     }
 
+    /** The indexed field. */
+    String field() {
+        return field;
+    }
+
+    /**
+     * The positions of the documents the query's condition on the field selects, in ascending order of
+     * the field's value (a document indexed under several values, an array, at its smallest one, as an
+     * ascending sort orders it); the query must be one this index {@linkplain #canHandle can handle}.
+     */
+    List<Object> positionsInOrder(Document query) {
+        return getPositions(query);
+    }
+
     @Override
-    public synchronized Iterable<Object> getPositions(Document query) {
+    public synchronized List<Object> getPositions(Document query) {
         Object condition = query.get(field);
         NavigableMap<Object, Set<Object>> range = positionsByValue;
         if (condition instanceof Document operators) {

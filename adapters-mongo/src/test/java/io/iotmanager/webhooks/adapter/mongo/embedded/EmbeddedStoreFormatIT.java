@@ -94,12 +94,62 @@ class EmbeddedStoreFormatIT {
         } finally {
             server.close();
         }
+        assertEquals(List.of(), indexMaps(), "the legacy file's unique index maps were removed (now in memory)");
         // and it opens again, now as BSON
         EmbeddedMongoServer again = EmbeddedMongoServer.start(dataDir);
         try (MongoClient client = MongoClients.create(again.connectionString())) {
             assertEquals(50L, (long) await(client.getDatabase(DATABASE).getCollection(THINGS).countDocuments()));
         } finally {
             again.close();
+        }
+    }
+
+    /**
+     * Unique indexes live in memory (the stock H2 index maps wrote every key with Java serialization at
+     * every commit) and are rebuilt from the documents at each start: still enforced after a restart,
+     * and a unique index that existing documents break is refused and leaves nothing behind.
+     */
+    @Test
+    void uniqueIndexesAreKeptInMemoryAndStillHoldAfterARestart() throws Exception {
+        EmbeddedMongoServer server = EmbeddedMongoServer.start(dataDir);
+        try (MongoClient client = MongoClients.create(server.connectionString())) {
+            var things = client.getDatabase(DATABASE).getCollection(THINGS);
+            await(things.createIndex(new Document("email", 1), new com.mongodb.client.model.IndexOptions().unique(true)));
+            for (int i = 0; i < 20; i++) {
+                await(things.insertOne(new Document("_id", "t" + i).append("email", i + "@example.com")
+                        .append("team", i % 2)));
+            }
+            assertThrows(Exception.class, () -> await(things.insertOne(new Document("_id", "t3"))));
+            assertThrows(Exception.class, () -> await(things.insertOne(new Document("_id", "x").append("email", "4@example.com"))));
+        } finally {
+            server.close();
+        }
+        assertEquals(List.of(), indexMaps(), "no index map in the file");
+
+        EmbeddedMongoServer again = EmbeddedMongoServer.start(dataDir);
+        try (MongoClient client = MongoClients.create(again.connectionString())) {
+            var things = client.getDatabase(DATABASE).getCollection(THINGS);
+            assertThrows(Exception.class, () -> await(things.insertOne(new Document("_id", "t5"))));
+            assertThrows(Exception.class, () -> await(things.insertOne(new Document("_id", "y").append("email", "6@example.com"))));
+            await(things.insertOne(new Document("_id", "t20").append("email", "20@example.com")));
+            // ten documents share each team: a unique index on it is refused, and the collection carries on
+            assertThrows(Exception.class, () -> await(things.createIndex(new Document("team", 1),
+                    new com.mongodb.client.model.IndexOptions().unique(true))));
+            await(things.insertOne(new Document("_id", "t21").append("email", "21@example.com").append("team", 1)));
+            assertEquals(22L, (long) await(things.countDocuments()));
+            assertEquals(2L, (long) await(things.countDocuments(new Document("_id", new Document("$in", List.of("t20", "t21"))))));
+        } finally {
+            again.close();
+        }
+    }
+
+    /** Names of the stock backend's unique index maps in the closed store file. */
+    private List<String> indexMaps() {
+        MVStore store = new MVStore.Builder().fileName(file().toString()).readOnly().open();
+        try {
+            return store.getMapNames().stream().filter(name -> name.contains("._index_")).sorted().toList();
+        } finally {
+            store.closeImmediately();
         }
     }
 

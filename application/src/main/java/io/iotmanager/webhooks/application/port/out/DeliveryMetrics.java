@@ -8,6 +8,9 @@ public interface DeliveryMetrics {
   /** Events accepted by intake (stored and acknowledged). */
   void accepted(int events);
 
+  /** Events of an intake call refused because the store could not take them in time (nothing stored). */
+  default void rejected(int events) {}
+
   /** A metrics sink that records nothing, for tests and tools. */
   DeliveryMetrics NONE = new DeliveryMetrics() {
     @Override

@@ -16,7 +16,8 @@ import java.util.UUID;
 public interface EventRepository {
   /**
    * Stores new events with their pending deliveries in one batched write, claimed at birth by
-   * {@code leaseOwner} until {@code leaseUntil}. Either all are stored or the future fails.
+   * {@code leaseOwner} until {@code leaseUntil}. Either all are stored or the future fails. Not bounded in
+   * time: it completes when the store answers (intake bounds how many such writes wait at once).
    */
   Future<Void> insertAll(List<EventRecord> events, String leaseOwner, Instant leaseUntil);
 
