@@ -1,5 +1,8 @@
 package io.iotmanager.webhooks.adapter.http.intake;
 
+import static io.iotmanager.webhooks.adapter.http.testing.ApiCalls.bulk;
+import static io.iotmanager.webhooks.adapter.http.testing.ApiCalls.devices;
+import static io.iotmanager.webhooks.adapter.http.testing.ApiCalls.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,18 +50,6 @@ class IntakeRoutesTest {
   static void start(Vertx vertx) {
     service = RouteServer.start(vertx);
     small = RouteServer.start(vertx, 1024, Optional.empty());
-  }
-
-  static String tenant() {
-    return ApiCalls.tenant();
-  }
-
-  static String devices(String tenant) {
-    return ApiCalls.devices(tenant);
-  }
-
-  static String bulk(String tenant, String status) {
-    return ApiCalls.bulk(tenant, status);
   }
 
   /** The commands handed to the application for {@code tenant}. */
