@@ -152,17 +152,25 @@ final class EventDocuments {
   /**
    * The update of one delivery outcome: {@code $set} of each changed status by position, the Go
    * service's fields ({@code success}, {@code err}, {@code status}) with ours (absent
-   * optional fields {@code $unset}), {@code $push} of the attempt records, and the due time and lease
+   * optional fields {@code $unset}; the attempt counter is {@code $inc}remented by the records added),
+   * {@code $push} of the attempt records, and the due time and lease
    * set or cleared. A released lease leaves the event claimable once due.
    */
   static JsonObject outcomeUpdate(DeliveryOutcome outcome) {
     JsonObject set = new JsonObject();
     JsonObject unset = new JsonObject();
+    JsonObject inc = new JsonObject();
     outcome.changed().forEach((index, status) -> {
       String prefix = STATUS + "." + index + ".";
       set.put(prefix + SUCCESS, status.success());
       set.put(prefix + STATE, status.state().wireName());
-      set.put(prefix + ATTEMPTS, status.attempts());
+      // Counted in the store, in the same update that appends the records: instances that attempt one
+      // delivery at once (a redelivery on one, a retry on another) each add theirs, and the counter
+      // stays the number of records (which are numbered by their position, see attemptsFrom).
+      long recorded = outcome.attempts().stream().filter(a -> a.integrationId().equals(status.integrationId())).count();
+      if (recorded > 0) {
+        inc.put(prefix + ATTEMPTS, recorded);
+      }
       if (status.statusCode().isPresent()) {
         set.put(prefix + STATUS_CODE_GO, status.statusCode().get());
       } else {
@@ -195,6 +203,9 @@ final class EventDocuments {
     if (!set.isEmpty()) {
       update.put("$set", set);
     }
+    if (!inc.isEmpty()) {
+      update.put("$inc", inc);
+    }
     if (!unset.isEmpty()) {
       update.put("$unset", unset);
     }
@@ -217,13 +228,21 @@ final class EventDocuments {
     return document.put("duration_ms", attempt.durationMs()).put("trigger", attempt.trigger().wireName());
   }
 
+  /**
+   * The attempt records, each numbered by its position among its integration's records (1, 2, 3, …):
+   * records are only ever appended, one update at a time, so the numbers are unique and gapless whichever
+   * instances wrote them, and match the counter the same updates keep. (The number stored with a record
+   * is the writer's own count, which a writer racing another instance can have got wrong.)
+   */
   static List<Attempt> attemptsFrom(JsonObject document) {
     JsonArray stored = document.getJsonArray(ATTEMPT_LOG, new JsonArray());
     List<Attempt> attempts = new ArrayList<>(stored.size());
+    java.util.Map<UUID, Integer> numbers = new java.util.HashMap<>();
     for (int i = 0; i < stored.size(); i++) {
       JsonObject a = stored.getJsonObject(i);
-      attempts.add(new Attempt(DocumentValues.requiredUuid(a, INTEGRATION_ID),
-          DocumentValues.optionalInt(a, "attempt").orElse(0), DocumentValues.requiredInstant(a, TIME),
+      UUID integration = DocumentValues.requiredUuid(a, INTEGRATION_ID);
+      attempts.add(new Attempt(integration,
+          numbers.merge(integration, 1, Integer::sum), DocumentValues.requiredInstant(a, TIME),
           DocumentValues.optionalInt(a, STATUS_CODE), DocumentValues.optionalString(a, ERROR),
           a.getValue("duration_ms") instanceof Number n ? n.longValue() : 0L,
           AttemptTrigger.fromWire(DocumentValues.optionalString(a, "trigger").orElse("auto")),

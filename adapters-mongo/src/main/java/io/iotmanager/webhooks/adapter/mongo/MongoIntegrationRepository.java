@@ -9,15 +9,22 @@ import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.Integration;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@link IntegrationRepository} over the {@value IntegrationDocuments#COLLECTION} collection. */
 final class MongoIntegrationRepository implements IntegrationRepository {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MongoIntegrationRepository.class);
   static final String ALREADY_EXISTS = "integration already exists";
 
   private final MongoClient client;
@@ -37,11 +44,21 @@ final class MongoIntegrationRepository implements IntegrationRepository {
 
   /**
    * Takes one of the tenant's {@code maxPerTenant} slots, then inserts; a failed insert gives the slot
-   * back. The slots are a counter document per tenant in {@value #SLOTS} (a separate collection, so the
-   * integration documents keep their shape), taken with one conditional {@code $inc}: the store applies
-   * it atomically, so of any number of parallel creates exactly the free slots succeed, on MongoDB and
-   * on the embedded server alike, without transactions. The counter is created on a tenant's first
-   * create from a count of its integrations (so data written before it existed is counted). On a
+   * back. The slots are a document per tenant in {@value #SLOTS} (a separate collection, so the
+   * integration documents keep their shape) holding one entry per integration, {@code {id, at}}, taken
+   * with one conditional {@code $push} (only while there are fewer than {@code maxPerTenant} entries):
+   * the store applies it atomically, so of any number of parallel creates exactly the free slots
+   * succeed, on MongoDB and on the embedded server alike, without transactions. A delete removes its
+   * integration's entry (by id, so doing it twice is harmless).
+   *
+   * <p>Self-healing: a process that dies between taking a slot and inserting (or between deleting and
+   * freeing the slot) leaves an entry without an integration. When a create would be refused, entries
+   * older than {@link #SLOT_GRACE} whose integration does not exist are removed and the create tries
+   * again; a create that is still under way is younger than that, since a create gives up (and takes its
+   * integration back out) once {@link #CREATE_DEADLINE} has passed since it took its slot.
+   *
+   * <p>The document is made on a tenant's first create from its integrations (so data written before it
+   * existed is counted); a counter of the earlier form ({@code used}) is rebuilt the same way. On a
    * database of the Go service with its unique index on {@code tenant_id}, a second insert is refused by
    * the index: a conflict as well.
    */
@@ -54,44 +71,138 @@ final class MongoIntegrationRepository implements IntegrationRepository {
       return Future.failedFuture(StoreFailures.translate(e, "cannot store the integration"));
     }
     String tenant = integration.tenantId();
-    Future<Void> inserted = takeSlot(tenant, maxPerTenant).compose(taken -> {
-      if (!taken) {
-        return Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS));
-      }
-      return client.insert(COLLECTION, document)
-          .<Void>mapEmpty()
-          .recover(error -> releaseSlot(tenant).transform(ignored -> StoreFailures.isDuplicateKey(error)
-              ? Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS))
-              : Future.failedFuture(error)));
-    });
+    String id = integration.id().toString();
+    long started = System.nanoTime();
+    Future<Void> inserted = ensureSlots(tenant)
+        .compose(v -> takeSlot(tenant, id, maxPerTenant))
+        .compose(taken -> taken ? Future.succeededFuture(true)
+            : reclaimLeakedSlots(tenant).compose(reclaimed -> reclaimed > 0 ? takeSlot(tenant, id, maxPerTenant)
+                : Future.succeededFuture(false)))
+        .compose(taken -> {
+          if (!taken) {
+            return Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS));
+          }
+          return client.insert(COLLECTION, document)
+              .<Void>mapEmpty()
+              .recover(error -> releaseSlot(tenant, id).transform(ignored -> StoreFailures.isDuplicateKey(error)
+                  ? Future.failedFuture(new ApplicationException.Conflict(ALREADY_EXISTS))
+                  : Future.failedFuture(error)))
+              .compose(v -> System.nanoTime() - started <= CREATE_DEADLINE.toNanos() ? Future.<Void>succeededFuture()
+                  // too late: its slot may count as leaked by now, so it must not stay
+                  : client.removeDocument(COLLECTION, byTenantAndId(tenant, integration.id()))
+                      .compose(removed -> releaseSlot(tenant, id))
+                      .transform(ignored -> Future.<Void>failedFuture(new ApplicationException.StoreUnavailable(
+                          "store unavailable: the store took longer than " + CREATE_DEADLINE.toSeconds()
+                              + " s to store the integration; it was not created", null))));
+        });
     return guard(inserted, "cannot store the integration");
   }
 
-  /** The per-tenant slot counters of the integration limit. */
+  /** The per-tenant slots of the integration limit. */
   static final String SLOTS = "integration_slots";
+  static final String SLOT_LIST = "slots";
+  static final String SLOT_ID = "id";
+  static final String SLOT_AT = "at";
+  /** The slot counter of the earlier form, replaced by {@link #SLOT_LIST}. */
   static final String USED = "used";
+  /** How long a create may take from its slot to its insert; a slower one takes its integration out again. */
+  static final Duration CREATE_DEADLINE = Duration.ofSeconds(30);
+  /** How old an entry without an integration must be to count as leaked (covers clock skew between instances). */
+  static final Duration SLOT_GRACE = Duration.ofMinutes(2);
 
-  private Future<Boolean> takeSlot(String tenant, int max) {
-    JsonObject free = new JsonObject().put("_id", tenant).put(USED, new JsonObject().put("$lt", max));
-    JsonObject take = new JsonObject().put("$inc", new JsonObject().put(USED, 1));
-    return ensureSlots(tenant)
-        .compose(v -> client.updateCollection(SLOTS, free, take))
-        .map(result -> result.getDocModified() == 1);
+  private Future<Boolean> takeSlot(String tenant, String id, int max) {
+    if (max <= 0) {
+      return Future.succeededFuture(false);
+    }
+    JsonObject free = new JsonObject().put("_id", tenant)
+        .put(SLOT_LIST + "." + (max - 1), new JsonObject().put("$exists", false));
+    JsonObject take = new JsonObject().put("$push", new JsonObject().put(SLOT_LIST, slot(id, Instant.now())));
+    return client.updateCollection(SLOTS, free, take).map(result -> result.getDocModified() == 1);
   }
 
+  private static JsonObject slot(String id, Instant at) {
+    return new JsonObject().put(SLOT_ID, id).put(SLOT_AT, DocumentValues.date(at));
+  }
+
+  /** Makes the tenant's slot document (or rebuilds one of the earlier form) from its integrations. */
   private Future<Void> ensureSlots(String tenant) {
     JsonObject id = new JsonObject().put("_id", tenant);
-    return client.findOne(SLOTS, id, null).compose(found -> found != null ? Future.<Void>succeededFuture()
-        : client.count(COLLECTION, byTenant(tenant))
-            .compose(count -> client.insert(SLOTS, id.copy().put(USED, count)))
-            .<Void>mapEmpty()
-            .recover(error -> StoreFailures.isDuplicateKey(error) ? Future.succeededFuture() // made meanwhile
-                : Future.failedFuture(error)));
+    return client.findOne(SLOTS, id, null).compose(found -> {
+      if (found != null && found.getValue(SLOT_LIST) instanceof JsonArray) {
+        return Future.<Void>succeededFuture();
+      }
+      return existingSlots(tenant).compose(slots -> found == null
+          ? client.insert(SLOTS, id.copy().put(SLOT_LIST, slots)).<Void>mapEmpty()
+              .recover(error -> StoreFailures.isDuplicateKey(error) ? Future.succeededFuture() // made meanwhile
+                  : Future.failedFuture(error))
+          : client.updateCollection(SLOTS, id.copy().put(SLOT_LIST, new JsonObject().put("$exists", false)),
+              new JsonObject().put("$set", new JsonObject().put(SLOT_LIST, slots))
+                  .put("$unset", new JsonObject().put(USED, ""))).<Void>mapEmpty());
+    });
   }
 
-  private Future<Void> releaseSlot(String tenant) {
-    JsonObject used = new JsonObject().put("_id", tenant).put(USED, new JsonObject().put("$gt", 0));
-    return client.updateCollection(SLOTS, used, new JsonObject().put("$inc", new JsonObject().put(USED, -1)))
+  /** One slot entry per integration the tenant has. */
+  private Future<JsonArray> existingSlots(String tenant) {
+    FindOptions idsOnly = new FindOptions().setFields(new JsonObject().put(IntegrationDocuments.ID, 1));
+    return client.findWithOptions(COLLECTION, byTenant(tenant), idsOnly).map(found -> {
+      JsonArray slots = new JsonArray();
+      found.forEach(d -> slots.add(slot(DocumentValues.uuidValue(d.getValue(IntegrationDocuments.ID),
+          IntegrationDocuments.ID).toString(), Instant.EPOCH)));
+      return slots;
+    });
+  }
+
+  /**
+   * Removes the tenant's entries older than {@link #SLOT_GRACE} whose integration does not exist (left
+   * by a process that died between taking a slot and inserting, or between deleting and freeing it);
+   * returns how many.
+   */
+  private Future<Integer> reclaimLeakedSlots(String tenant) {
+    Instant oldEnough = Instant.now().minus(SLOT_GRACE);
+    return client.findOne(SLOTS, new JsonObject().put("_id", tenant), null).compose(found -> {
+      List<String> old = new ArrayList<>();
+      if (found != null && found.getValue(SLOT_LIST) instanceof JsonArray slots) {
+        for (Object o : slots) {
+          if (o instanceof JsonObject entry && entry.getString(SLOT_ID) != null
+              && DocumentValues.optionalInstant(entry, SLOT_AT).map(at -> at.isBefore(oldEnough)).orElse(true)) {
+            old.add(entry.getString(SLOT_ID));
+          }
+        }
+      }
+      if (old.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      JsonArray ids = new JsonArray();
+      for (String id : old) {
+        try {
+          ids.add(DocumentValues.uuid(UUID.fromString(id)));
+        } catch (IllegalArgumentException notAUuid) {
+          // cannot be an integration's id: leaked for sure
+        }
+      }
+      FindOptions idsOnly = new FindOptions().setFields(new JsonObject().put(IntegrationDocuments.ID, 1));
+      return client.findWithOptions(COLLECTION, byTenant(tenant).put(IntegrationDocuments.ID,
+          new JsonObject().put("$in", ids)), idsOnly).compose(existing -> {
+            Set<String> live = new HashSet<>();
+            existing.forEach(d -> live.add(DocumentValues.uuidValue(d.getValue(IntegrationDocuments.ID),
+                IntegrationDocuments.ID).toString()));
+            JsonArray leaked = new JsonArray();
+            old.stream().filter(id -> !live.contains(id)).forEach(leaked::add);
+            if (leaked.isEmpty()) {
+              return Future.succeededFuture(0);
+            }
+            LOG.warn("tenant {}: {} integration slot(s) held by no integration (a create or delete interrupted by "
+                + "a crash); freed", tenant, leaked.size());
+            return client.updateCollection(SLOTS, new JsonObject().put("_id", tenant), new JsonObject().put("$pull",
+                    new JsonObject().put(SLOT_LIST, new JsonObject().put(SLOT_ID, new JsonObject().put("$in", leaked)))))
+                .map(result -> (int) result.getDocModified());
+          });
+    });
+  }
+
+  private Future<Void> releaseSlot(String tenant, String id) {
+    return client.updateCollection(SLOTS, new JsonObject().put("_id", tenant), new JsonObject().put("$pull",
+            new JsonObject().put(SLOT_LIST, new JsonObject().put(SLOT_ID, id))))
         .mapEmpty();
   }
 
@@ -127,7 +238,7 @@ final class MongoIntegrationRepository implements IntegrationRepository {
   public Future<Boolean> delete(String tenantId, UUID id) {
     return guard(client.removeDocument(COLLECTION, byTenantAndId(tenantId, id))
         .compose(result -> result.getRemovedCount() > 0
-            ? releaseSlot(tenantId).map(true)
+            ? releaseSlot(tenantId, id.toString()).map(true)
             : Future.succeededFuture(false)), "cannot delete the integration");
   }
 

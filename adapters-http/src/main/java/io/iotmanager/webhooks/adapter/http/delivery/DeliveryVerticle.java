@@ -19,7 +19,13 @@ import org.slf4j.LoggerFactory;
  */
 final class DeliveryVerticle extends Delivery.Driver {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
-  static final int CLAIM_BATCH = 100;
+  /**
+   * Events one poll claims at most (three store commands whatever the size); a full batch polls again at
+   * once. Large, so that a crashed instance's work comes back in few round trips: 500 events held by a
+   * killed instance were claimed 21 s after the kill in batches of 100 on a loaded machine, where each
+   * round trip took over a second, against a lease of 12 s.
+   */
+  static final int CLAIM_BATCH = 500;
 
   private final DeliveryEngine engine;
   private final ClaimDueDeliveriesUseCase claims;
