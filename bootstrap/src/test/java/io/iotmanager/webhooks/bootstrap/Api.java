@@ -1,17 +1,16 @@
 package io.iotmanager.webhooks.bootstrap;
 
-import static io.iotmanager.webhooks.bootstrap.TestService.INTERNAL;
 import static io.iotmanager.webhooks.bootstrap.TestService.MANAGEMENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iotmanager.webhooks.adapter.http.testing.ApiCalls;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -23,15 +22,15 @@ final class Api {
   private Api() {}
 
   static String tenant() {
-    return "t-" + UUID.randomUUID();
+    return ApiCalls.tenant();
   }
 
   static String devices(String tenant) {
-    return INTERNAL + "/tenants/" + tenant + "/devices";
+    return ApiCalls.devices(tenant);
   }
 
   static String bulk(String tenant, String status) {
-    return INTERNAL + "/tenants/" + tenant + "/bulk/devices/status/" + status;
+    return ApiCalls.bulk(tenant, status);
   }
 
   static String integrationJson(String url, String secret) {
@@ -81,13 +80,8 @@ final class Api {
 
   /** An error answer of docs/wire-contract.md A1: the status, JSON {error, request_id}, the request id echoed. */
   static void assertErrorStatus(HttpResponse<String> reply, int status) {
-    assertEquals(status, reply.statusCode(), reply.body());
-    assertEquals("application/json; charset=utf-8", reply.headers().firstValue("Content-Type").orElse(""));
-    JsonObject body = new JsonObject(reply.body());
-    assertEquals(Set.of("error", "request_id"), body.fieldNames(), reply.body());
+    JsonObject body = ApiCalls.assertError(reply.statusCode(), reply.body(), reply.headers(), status, null);
     assertFalse(body.getString("error").isBlank());
-    assertFalse(body.getString("request_id").isBlank());
-    assertEquals(body.getString("request_id"), reply.headers().firstValue("X-Men-Requestid").orElse(null));
   }
 
   /** As {@link #assertErrorStatus}, with this message unless {@code message} is null; returns the body. */

@@ -59,9 +59,11 @@ class DeliveryIT {
 
   @BeforeAll
   static void startServices() throws Exception {
-    service = TestService.start(Map.of("webhooks_retry_schedule", "300ms,300ms", "webhooks_retry_jitter", "0",
-        "webhooks_timeout_seconds", "1"));
-    slowRetries = TestService.start(Map.of("webhooks_retry_schedule", "2500ms,2500ms", "webhooks_retry_jitter", "0"));
+    List<TestService> both = TestService.startAll(List.of(
+        Map.of("webhooks_retry_schedule", "300ms,300ms", "webhooks_retry_jitter", "0", "webhooks_timeout_seconds", "1"),
+        Map.of("webhooks_retry_schedule", "2500ms,2500ms", "webhooks_retry_jitter", "0")));
+    service = both.get(0);
+    slowRetries = both.get(1);
   }
 
   @AfterAll

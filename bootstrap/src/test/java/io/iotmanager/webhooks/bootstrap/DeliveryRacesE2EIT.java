@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +48,25 @@ class DeliveryRacesE2EIT {
 
   @TempDir
   Path dir;
+  @TempDir
+  static Path sharedDir;
+  /**
+   * The one instance of the single-instance scenarios: they use tenants of their own, so they share it
+   * (one start instead of four).
+   */
+  static JarProcess single;
+
+  @BeforeAll
+  static void startSingle() throws Exception {
+    single = JarProcess.start(env(false, sharedDir), List.of(), sharedDir).awaitAlive(START);
+  }
+
+  @AfterAll
+  static void stopSingle() throws Exception {
+    if (single != null) {
+      single.close();
+    }
+  }
 
   /**
    * At most four connections per instance: the creates stay parallel for the service (its pool queues
@@ -56,7 +77,7 @@ class DeliveryRacesE2EIT {
     return url + (url.contains("?") ? "&" : "/?") + "maxPoolSize=4";
   }
 
-  private Map<String, String> env(boolean mongo) {
+  private static Map<String, String> env(boolean mongo, Path dir) {
     Map<String, String> env = new HashMap<>();
     env.put("IOT_MANAGER_DOMAIN_SKIPVERIFY", "true");
     env.put("IOT_MANAGER_WEBHOOKS_RETRY_SCHEDULE", "1s,1s,1s");
@@ -77,19 +98,20 @@ class DeliveryRacesE2EIT {
 
   @Test
   void everyAttemptGoesToTheCurrentUrlWithTheCurrentSecretOnOneInstance() throws Exception {
-    try (JarProcess jar = JarProcess.start(env(false), List.of(), dir).awaitAlive(START);
-        Receiver receiver = Receiver.start()) {
-      rotateFiftyTimes(jar, jar, receiver, "one");
+    try (Receiver receiver = Receiver.start()) {
+      rotateFiftyTimes(single, single, receiver, "one");
     }
   }
 
   @Test
   void everyAttemptGoesToTheCurrentUrlWithTheCurrentSecretAcrossTwoInstances() throws Exception {
     assumeTrue(TestService.realMongo(), "needs a real MongoDB (IOT_MANAGER_MONGO_URL): two instances share it");
-    Map<String, String> env = env(true);
-    try (JarProcess a = JarProcess.start(env, List.of(), dir).awaitAlive(START);
-        JarProcess b = JarProcess.start(env, List.of(), dir).awaitAlive(START);
+    Map<String, String> env = env(true, dir);
+    // both start at once: their start-ups overlap
+    try (JarProcess a = JarProcess.start(env, List.of(), dir); JarProcess b = JarProcess.start(env, List.of(), dir);
         Receiver receiver = Receiver.start()) {
+      a.awaitAlive(START);
+      b.awaitAlive(START);
       rotateFiftyTimes(a, b, receiver, "two");
     }
   }
@@ -142,25 +164,24 @@ class DeliveryRacesE2EIT {
 
   @Test
   void ofFiftyParallelCreatesExactlyTheLimitSucceeds() throws Exception {
-    try (JarProcess jar = JarProcess.start(env(false), List.of(), dir).awaitAlive(START)) {
-      List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
-      for (int i = 0; i < 50; i++) {
-        String body = new JsonObject().put("provider", "webhook").put("credentials", new JsonObject()
-            .put("type", "http").put("http", new JsonObject().put("url", "http://127.0.0.1:9/h" + i))).encode();
-        creates.add(HTTP.sendAsync(request(jar, "POST", "/integrations", "limit", body),
-            HttpResponse.BodyHandlers.ofString()));
-      }
-      List<Integer> codes = creates.stream().map(f -> f.join().statusCode()).toList();
-
-      assertEquals(1, codes.stream().filter(c -> c == 201).count(), codes.toString());
-      assertEquals(49, codes.stream().filter(c -> c == 409).count(), codes.toString());
+    JarProcess jar = single;
+    List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String body = new JsonObject().put("provider", "webhook").put("credentials", new JsonObject()
+          .put("type", "http").put("http", new JsonObject().put("url", "http://127.0.0.1:9/h" + i))).encode();
+      creates.add(HTTP.sendAsync(request(jar, "POST", "/integrations", "limit", body),
+          HttpResponse.BodyHandlers.ofString()));
     }
+    List<Integer> codes = creates.stream().map(f -> f.join().statusCode()).toList();
+
+    assertEquals(1, codes.stream().filter(c -> c == 201).count(), codes.toString());
+    assertEquals(49, codes.stream().filter(c -> c == 409).count(), codes.toString());
   }
 
   @Test
   void twentyParallelRedeliveriesAreNumberedTwoToTwentyOneAndADeletedIntegrationIsAConflict() throws Exception {
-    try (JarProcess jar = JarProcess.start(env(false), List.of(), dir).awaitAlive(START);
-        Receiver receiver = Receiver.start()) {
+    JarProcess jar = single;
+    try (Receiver receiver = Receiver.start()) {
       String tenant = "redeliver";
       String integration = JarApi.createWebhook(jar, tenant, receiver.url("/hook"));
       assertEquals(202, JarApi.bulkAccepted(jar, tenant, List.of("dev-1")));
@@ -196,7 +217,8 @@ class DeliveryRacesE2EIT {
   @Test
   void aReceiverThatAnswers200AndTricklesALargeBodyIsOneDeliveredAttemptWithTheBodysStartKept() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (JarProcess jar = JarProcess.start(env(false), List.of(), dir).awaitAlive(START)) {
+    JarProcess jar = single;
+    try {
       List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
       HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
         received.add(b.toString());

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +33,8 @@ class ExitCodesIT {
   private record Run(int code, String output) {}
 
   private Process launch(Map<String, String> env, String logPrefix, String... args) throws IOException {
-    String configured = System.getProperty("iot.jar");
-    Path jar = configured != null ? Path.of(configured) : Path.of("target", "iot-webhooks.jar");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar.toAbsolutePath().toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(JarProcess.command(List.of(args))).directory(dir.toFile())
+        .redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("IOT_MANAGER_"));
     builder.environment().putAll(env);
     builder.redirectOutput(Files.createTempFile(dir, logPrefix, ".log").toFile());

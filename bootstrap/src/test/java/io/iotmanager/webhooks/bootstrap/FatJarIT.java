@@ -59,9 +59,9 @@ class FatJarIT {
     }
   }
 
+  /** (An invalid {@code listen} is ExitCodesIT's: exit 2, one ERROR line naming it, no stack trace.) */
   @Test
   void invalidConfigurationExitsTwoNamingTheKey() throws Exception {
-    assertInvalid(Map.of("IOT_MANAGER_LISTEN", ":abc"), "listen");
     assertInvalid(Map.of("IOT_MANAGER_WEBHOOKS_RETRY_SCHEDULE", "5s,soon"), "webhooks_retry_schedule");
     assertInvalid(Map.of("IOT_MANAGER_AES_ENCRYPTION_KEY", "not-a-key"), "aes_encryption_key");
   }

@@ -5,14 +5,19 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -72,23 +77,119 @@ final class JarProcess implements AutoCloseable {
   }
 
   static JarProcess launch(Map<String, String> env, List<String> args, Path workDir, int port) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    String hosts = System.getProperty("jdk.net.hosts.file");
-    if (hosts != null) {
-      // names resolve as in the test JVM: from the test hosts file, no DNS traffic
-      command.add("-Djdk.net.hosts.file=" + hosts);
-    }
-    command.add("-jar");
-    command.add(jar().toAbsolutePath().toString());
-    command.addAll(args);
+    List<String> command = command(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("IOT_MANAGER_"));
     pb.environment().putAll(env);
     Path log = Files.createTempFile(workDir, "jar-", ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return new JarProcess(pb.start(), log, port);
+  }
+
+  /**
+   * The command line that runs the fat jar with {@code args}: {@code java -jar iot-webhooks.jar ...} with
+   * the test JVM options ({@link #jvmOptions()}).
+   */
+  static List<String> command(List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions());
+    classArchive().ifPresent(archive -> command.addAll(List.of("-XX:SharedArchiveFile=" + archive,
+        // an archive the JVM cannot use (another jar) is skipped; say nothing about it in the output tests read
+        "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
+    command.add("-jar");
+    command.add(jar().toAbsolutePath().toString());
+    command.addAll(args);
+    return command;
+  }
+
+  /**
+   * The JVM options of every jar the tests start. None changes what the service does; they make a start
+   * cheaper on a small machine, where the tests start the jar some seventy times: the client compiler
+   * only ({@code TieredStopAtLevel=1}: a test's process is short-lived, C2's compile threads would only
+   * compete for the two cores) and the serial collector (a 256 MiB heap).
+   */
+  static List<String> jvmOptions() {
+    List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    String hosts = System.getProperty("jdk.net.hosts.file");
+    if (hosts != null) {
+      // names resolve as in the test JVM: from the test hosts file, no DNS traffic
+      options.add("-Djdk.net.hosts.file=" + hosts);
+    }
+    return options;
+  }
+
+  private static Optional<Path> archive;
+
+  /**
+   * A class-data sharing archive of the jar's classes (AppCDS), made once per built jar by a start of
+   * its own and then mapped by every start, which then loads and verifies no class of its own: a start
+   * costs less than half the CPU. Named after the jar's size and time, so a rebuilt jar gets a new one;
+   * the test JVMs running side by side make it once between them (a file lock). Empty when it cannot
+   * be made (the tests then run without it, only slower).
+   */
+  static synchronized Optional<Path> classArchive() {
+    if (archive != null) {
+      return archive;
+    }
+    archive = Optional.empty();
+    if (Boolean.getBoolean("iot.noClassArchive")) {
+      return archive;
+    }
+    try {
+      Path jar = jar().toAbsolutePath();
+      Path file = jar.resolveSibling("iot-webhooks-" + Files.size(jar) + "-"
+          + Files.getLastModifiedTime(jar).toMillis() + ".jsa");
+      try (FileChannel lock = FileChannel.open(jar.resolveSibling("iot-webhooks.jsa.lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+        if (!Files.exists(file)) {
+          dumpClassArchive(file);
+        }
+      }
+      archive = Optional.of(file);
+    } catch (Exception | AssertionError e) {
+      System.err.println("[JarProcess] no class-data archive, starting the jar without one: " + e);
+    }
+    return archive;
+  }
+
+  /**
+   * Starts the jar on an embedded store of its own with {@code -XX:ArchiveClassesAtExit}, takes it
+   * through an integration and an event (so the archive holds the classes of the API and of a delivery
+   * as well as those of the start), stops it with SIGTERM and keeps the archive it writes on the way out.
+   */
+  private static void dumpClassArchive(Path file) throws Exception {
+    Path dir = Files.createTempDirectory("iot-webhooks-cds");
+    Path partial = dir.resolve("partial.jsa");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions());
+    command.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+        "-jar", jar().toAbsolutePath().toString()));
+    int port = freePort();
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("IOT_MANAGER_"));
+    pb.environment().putAll(Map.of("IOT_MANAGER_LISTEN", "127.0.0.1:" + port,
+        "IOT_MANAGER_DATA_DIR", dir.resolve("data").toString(), "IOT_MANAGER_DOMAIN_SKIPVERIFY", "true"));
+    Path log = dir.resolve("jar.log");
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    JarProcess jar = new JarProcess(pb.start(), log, port);
+    try {
+      jar.awaitAlive(Duration.ofSeconds(120));
+      String tenant = "cds";
+      JarApi.createWebhook(jar, tenant, "http://127.0.0.1:" + freePort() + "/hook");
+      JarApi.bulkAccepted(jar, tenant, List.of("dev-1"));
+      Awaitility.await("the warm-up event attempted").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> JarApi.events(jar, tenant).stream().flatMap(e -> e.getJsonArray("delivery_statuses").stream())
+              .anyMatch(d -> ((io.vertx.core.json.JsonObject) d).getInteger("attempts", 0) > 0));
+      if (jar.terminate(Duration.ofSeconds(120)) != 0 || !Files.exists(partial)) {
+        throw new IllegalStateException("the archive was not written:\n" + jar.output());
+      }
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      jar.close();
+    }
   }
 
   /** Waits until {@code GET /alive} answers 204; fails at once, with its log, if the process exits. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +30,10 @@ class ReservedDestinationIT {
 
   @BeforeAll
   static void start() throws Exception {
-    checking = TestService.start(Map.of("domain_skipverify", "false"));
-    skipping = TestService.start(Map.of("domain_skipverify", "true"));
+    List<TestService> both = TestService.startAll(List.of(Map.of("domain_skipverify", "false"),
+        Map.of("domain_skipverify", "true")));
+    checking = both.get(0);
+    skipping = both.get(1);
   }
 
   @AfterAll

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,24 +62,43 @@ final class TestService implements AutoCloseable {
 
   /** Starts the jar with these settings (keys as in the YAML file) over the test store. */
   static TestService start(Map<String, String> settings) throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("IOT_MANAGER_LISTEN", "127.0.0.1:" + JarProcess.freePort());
-    env.put("IOT_MANAGER_DOMAIN_SKIPVERIFY", "true");
-    env.put("IOT_MANAGER_MONGO_DBNAME", "it_" + UUID.randomUUID().toString().replace("-", ""));
-    Path dir = Files.createTempDirectory("iot-webhooks-it");
-    if (realMongo()) {
-      env.put("IOT_MANAGER_MONGO_URL", System.getenv("IOT_MANAGER_MONGO_URL"));
-    } else {
-      env.put("IOT_MANAGER_DATA_DIR", dir.resolve("data").toString());
-    }
-    settings.forEach((k, v) -> env.put("IOT_MANAGER_" + k.toUpperCase(Locale.ROOT), v));
-    ServiceConfig config = ConfigLoader.load(Optional.empty(), env);
-    JarProcess jar = JarProcess.start(env, List.of(), dir);
+    return startAll(List.of(settings)).get(0);
+  }
+
+  /**
+   * Starts one jar per entry of {@code settings} (keys as in the YAML file), each over a test store of its
+   * own, all at once (their start-ups overlap), and returns them once every one is alive, in the same
+   * order. If one fails to start, all are stopped.
+   */
+  static List<TestService> startAll(List<Map<String, String>> settings) throws Exception {
+    List<JarProcess> jars = new ArrayList<>();
+    List<ServiceConfig> configs = new ArrayList<>();
     try {
-      jar.awaitAlive(Duration.ofSeconds(150));
-      return new TestService(jar, config);
+      for (Map<String, String> one : settings) {
+        Map<String, String> env = new HashMap<>();
+        env.put("IOT_MANAGER_LISTEN", "127.0.0.1:" + JarProcess.freePort());
+        env.put("IOT_MANAGER_DOMAIN_SKIPVERIFY", "true");
+        env.put("IOT_MANAGER_MONGO_DBNAME", "it_" + UUID.randomUUID().toString().replace("-", ""));
+        Path dir = Files.createTempDirectory("iot-webhooks-it");
+        if (realMongo()) {
+          env.put("IOT_MANAGER_MONGO_URL", System.getenv("IOT_MANAGER_MONGO_URL"));
+        } else {
+          env.put("IOT_MANAGER_DATA_DIR", dir.resolve("data").toString());
+        }
+        one.forEach((k, v) -> env.put("IOT_MANAGER_" + k.toUpperCase(Locale.ROOT), v));
+        configs.add(ConfigLoader.load(Optional.empty(), env));
+        jars.add(JarProcess.start(env, List.of(), dir));
+      }
+      List<TestService> services = new ArrayList<>();
+      for (int i = 0; i < jars.size(); i++) {
+        jars.get(i).awaitAlive(Duration.ofSeconds(150));
+        services.add(new TestService(jars.get(i), configs.get(i)));
+      }
+      return services;
     } catch (Exception | AssertionError e) {
-      jar.close();
+      for (JarProcess jar : jars) {
+        jar.close();
+      }
       throw e;
     }
   }

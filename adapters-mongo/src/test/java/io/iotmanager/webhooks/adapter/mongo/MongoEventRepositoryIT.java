@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.iotmanager.webhooks.domain.DeliveryState;
 import io.iotmanager.webhooks.domain.DeliveryStatus;
 import io.iotmanager.webhooks.domain.Event;
@@ -15,11 +14,8 @@ import io.iotmanager.webhooks.domain.EventRecord;
 import io.iotmanager.webhooks.domain.EventTime;
 import io.iotmanager.webhooks.domain.EventType;
 import io.iotmanager.webhooks.domain.JsonText;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,15 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@ExtendWith(VertxExtension.class)
 class MongoEventRepositoryIT {
   /**
    * Recent times only: a real server's TTL monitor deletes events whose expire_ts (event_ts + retention)
@@ -46,45 +37,22 @@ class MongoEventRepositoryIT {
   static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
   static final String OWNER = "instance-1";
 
-  @TempDir
-  static Path tempDir;
-  static TestStores.TestServer server;
+  /** Commands the driver sent, by name, as {@code GET /metrics} counts them. */
+  static final TestStores.CountingMetrics METRICS = new TestStores.CountingMetrics();
+  @RegisterExtension
+  static final TestStores.StorePerClass STORE = new TestStores.StorePerClass("events", METRICS);
   static MongoStore store;
   static MongoEventRepository repository;
-  /** Commands the driver sent, by name, as {@code GET /metrics} counts them. */
-  static final Map<String, AtomicLong> COMMANDS = new ConcurrentHashMap<>();
 
   /** Insert commands sent so far (the sweeper of expired events on the embedded store sends none). */
   static long insertCommands() {
-    AtomicLong n = COMMANDS.get("insert");
-    return n == null ? 0 : n.get();
+    return METRICS.commands("insert");
   }
 
   @BeforeAll
-  static void open(Vertx vertx) {
-    server = TestStores.startServer(tempDir);
-    store = await(MongoStore.open(vertx, TestStores.settings(server, TestStores.randomDbName("events")),
-        new StoreMetrics() {
-          @Override
-          public void commandSent(String command) {
-            COMMANDS.computeIfAbsent(command, c -> new AtomicLong()).incrementAndGet();
-          }
-
-          @Override
-          public void documentsWritten(long documents) {}
-        }));
+  static void open() {
+    store = STORE.store();
     repository = store.eventRepository();
-  }
-
-  @AfterAll
-  static void close() {
-    if (store != null) {
-      TestStores.dropDatabase(store);
-      await(store.close());
-    }
-    if (server != null) {
-      server.close();
-    }
   }
 
   static String tenant() {

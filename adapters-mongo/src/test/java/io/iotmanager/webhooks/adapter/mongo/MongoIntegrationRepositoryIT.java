@@ -17,46 +17,27 @@ import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@ExtendWith(VertxExtension.class)
 class MongoIntegrationRepositoryIT {
-  @TempDir
-  static Path tempDir;
-  static TestStores.TestServer server;
+  @RegisterExtension
+  static final TestStores.StorePerClass STORE = new TestStores.StorePerClass("integrations");
   static MongoStore store;
   static IntegrationRepository repository;
 
   @BeforeAll
-  static void open(Vertx vertx) {
-    server = TestStores.startServer(tempDir);
-    store = TestStores.open(vertx, TestStores.settings(server, TestStores.randomDbName("integrations")));
+  static void open() {
+    store = STORE.store();
     repository = store.integrations();
-  }
-
-  @AfterAll
-  static void close() {
-    if (store != null) {
-      TestStores.dropDatabase(store);
-      await(store.close());
-    }
-    if (server != null) {
-      server.close();
-    }
   }
 
   static Integration webhook(String tenant, String url, Optional<WebhookSecret> secret) {

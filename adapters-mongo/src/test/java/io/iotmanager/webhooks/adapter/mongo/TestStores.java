@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.mongo;
 
 import io.iotmanager.webhooks.adapter.mongo.embedded.EmbeddedMongoServer;
+import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -10,9 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -162,6 +166,90 @@ final class TestStores {
           }
         }
       }
+    }
+  }
+
+  /**
+   * A store of one test class, as an extension: {@code @RegisterExtension static final TestStores.StorePerClass
+   * STORE = new TestStores.StorePerClass("events");} starts the class's server ({@link ServerPerClass}) and
+   * opens a store on a fresh database of it before the class's {@code @BeforeAll} methods; after its
+   * {@code @AfterAll} methods it drops that database and closes the store and the server.
+   */
+  static final class StorePerClass implements BeforeAllCallback, AfterAllCallback {
+    private final ServerPerClass server = new ServerPerClass();
+    private final String dbPrefix;
+    private final StoreMetrics metrics;
+    private Vertx vertx;
+    private MongoStore store;
+
+    /** A store whose metrics go nowhere. */
+    StorePerClass(String dbPrefix) {
+      this(dbPrefix, StoreMetrics.NONE);
+    }
+
+    /** A store that reports its commands and writes to {@code metrics}. */
+    StorePerClass(String dbPrefix, StoreMetrics metrics) {
+      this.dbPrefix = dbPrefix;
+      this.metrics = metrics;
+    }
+
+    /** The open store; only between the class's first and last callbacks. */
+    MongoStore store() {
+      if (store == null) {
+        throw new IllegalStateException("the store is open only while the test class runs");
+      }
+      return store;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+      server.beforeAll(context);
+      vertx = Vertx.vertx();
+      store = await(MongoStore.open(vertx, settings(server.server(), randomDbName(dbPrefix)), metrics));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+      try {
+        if (store != null) {
+          dropDatabase(store);
+          await(store.close());
+          store = null;
+        }
+        if (vertx != null) {
+          await(vertx.close());
+          vertx = null;
+        }
+      } finally {
+        server.afterAll(context);
+      }
+    }
+  }
+
+  /** Store metrics that count: the commands sent, by name, as {@code GET /metrics} counts them, and the writes. */
+  static final class CountingMetrics implements StoreMetrics {
+    private final Map<String, AtomicLong> commands = new ConcurrentHashMap<>();
+    private final AtomicLong writes = new AtomicLong();
+
+    @Override
+    public void commandSent(String command) {
+      commands.computeIfAbsent(command, c -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void documentsWritten(long documents) {
+      writes.addAndGet(documents);
+    }
+
+    /** The {@code command} commands sent so far. */
+    long commands(String command) {
+      AtomicLong n = commands.get(command);
+      return n == null ? 0 : n.get();
+    }
+
+    /** The documents written so far. */
+    long writes() {
+      return writes.get();
     }
   }
 

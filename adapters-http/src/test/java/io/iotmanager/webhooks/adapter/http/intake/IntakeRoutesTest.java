@@ -1,9 +1,13 @@
 package io.iotmanager.webhooks.adapter.http.intake;
 
+import static io.iotmanager.webhooks.adapter.http.testing.ApiCalls.bulk;
+import static io.iotmanager.webhooks.adapter.http.testing.ApiCalls.devices;
+import static io.iotmanager.webhooks.adapter.http.testing.ApiCalls.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iotmanager.webhooks.adapter.http.testing.ApiCalls;
 import io.iotmanager.webhooks.adapter.http.testing.Jwts;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer.Reply;
@@ -22,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,18 +52,6 @@ class IntakeRoutesTest {
     small = RouteServer.start(vertx, 1024, Optional.empty());
   }
 
-  static String tenant() {
-    return "t-" + UUID.randomUUID();
-  }
-
-  static String devices(String tenant) {
-    return INTERNAL + "/tenants/" + tenant + "/devices";
-  }
-
-  static String bulk(String tenant, String status) {
-    return INTERNAL + "/tenants/" + tenant + "/bulk/devices/status/" + status;
-  }
-
   /** The commands handed to the application for {@code tenant}. */
   static List<RecordDeviceEventsCommand> recorded(RouteServer on, String tenant) {
     return on.useCases.all(RecordDeviceEventsCommand.class).stream().filter(c -> c.tenantId().equals(tenant)).toList();
@@ -74,14 +65,7 @@ class IntakeRoutesTest {
   }
 
   static void assertError(Reply reply, int status, String message) {
-    assertEquals(status, reply.statusCode(), reply.body());
-    assertEquals("application/json; charset=utf-8", reply.headers().firstValue("Content-Type").orElse(null));
-    JsonObject body = new JsonObject(reply.body());
-    assertEquals(Set.of("error", "request_id"), body.fieldNames(), reply.body());
-    if (message != null) {
-      assertEquals(message, body.getString("error"));
-    }
-    assertEquals(body.getString("request_id"), reply.headers().firstValue("X-Men-Requestid").orElse(null));
+    ApiCalls.assertError(reply, status, message);
   }
 
   static void assertMalformed(Reply reply, String sent) {

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.adapter.http.management;
 
 import static io.iotmanager.webhooks.adapter.http.management.IntegrationRoutesTest.assertError;
+import static io.iotmanager.webhooks.adapter.http.management.IntegrationRoutesTest.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,8 +53,11 @@ class EventRoutesTest {
     service = RouteServer.start(vertx);
   }
 
-  static String tenant() {
-    return "tenant-" + UUID.randomUUID();
+  /** A stored event of {@code tenant}, pending for {@code integration}, with these attempts. */
+  static EventRecord stored(String tenant, UUID integration, List<Attempt> attempts) {
+    EventRecord record = record(tenant, List.of(DeliveryStatus.pending(integration, TIME)));
+    service.useCases.addEvent(record, attempts);
+    return record;
   }
 
   static EventRecord record(String tenant, List<DeliveryStatus> deliveries) {
@@ -160,8 +164,7 @@ class EventRoutesTest {
   void attemptsAreListedOldestFirstWithTheirOutcome() {
     String tenant = tenant();
     UUID integration = UUID.randomUUID();
-    EventRecord record = record(tenant, List.of(DeliveryStatus.pending(integration, TIME)));
-    service.useCases.addEvent(record, List.of(
+    EventRecord record = stored(tenant, integration, List.of(
         new Attempt(integration, 1, Instant.parse("2024-05-06T07:08:10Z"), Optional.empty(),
             Optional.of("timeout"), 10000, AttemptTrigger.AUTO),
         new Attempt(integration, 2, Instant.parse("2024-05-06T07:08:15.5Z"), Optional.of(200), Optional.empty(),
@@ -179,8 +182,7 @@ class EventRoutesTest {
   void redeliveryIsAcceptedForTheEventOrOneOfItsIntegrations() {
     String tenant = tenant();
     UUID integration = UUID.randomUUID();
-    EventRecord record = record(tenant, List.of(DeliveryStatus.pending(integration, TIME)));
-    service.useCases.addEvent(record, List.of());
+    EventRecord record = stored(tenant, integration, List.of());
     String path = EVENTS + "/" + record.event().id() + "/redeliver";
 
     Reply all = service.call("POST", path, Jwts.userToken(tenant), null);
@@ -210,8 +212,7 @@ class EventRoutesTest {
   @Test
   void unknownAndForeignEventsAreNotFoundAndBadIdsAreRefused() {
     String tenant = tenant();
-    EventRecord record = record(tenant, List.of(DeliveryStatus.pending(UUID.randomUUID(), TIME)));
-    service.useCases.addEvent(record, List.of());
+    EventRecord record = stored(tenant, UUID.randomUUID(), List.of());
     String stranger = Jwts.userToken(tenant());
     for (String suffix : List.of("", "/attempts")) {
       assertError(service.call("GET", EVENTS + "/" + record.event().id() + suffix, stranger, null), 404,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iotmanager.webhooks.adapter.http.testing.ApiCalls;
 import io.iotmanager.webhooks.adapter.http.testing.Jwts;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer.Reply;
@@ -57,7 +58,7 @@ class IntegrationRoutesTest {
   // ------------------------------------------------------------------------------------------ helpers
 
   static String tenant() {
-    return "tenant-" + UUID.randomUUID();
+    return ApiCalls.tenant();
   }
 
   static String webhook(String url) {
@@ -95,22 +96,7 @@ class IntegrationRoutesTest {
    * JSON in UTF-8, the request id echoed in {@code X-Men-Requestid}.
    */
   static JsonObject assertError(Reply response, int status, String message) {
-    assertEquals(status, response.statusCode(), response.body());
-    assertEquals(JSON_UTF8, response.headers().firstValue("Content-Type").orElse(null));
-    JsonObject body = new JsonObject(response.body());
-    assertEquals(java.util.Set.of("error", "request_id"), body.fieldNames(), response.body());
-    if (message != null) {
-      assertEquals(message, body.getString("error"));
-    }
-    String requestId = response.headers().firstValue("X-Men-Requestid").orElseThrow();
-    assertFalse(requestId.isBlank());
-    assertEquals(requestId, body.getString("request_id"));
-    if (status == 401) {
-      assertEquals("Bearer realm=\"ManagementJWT\"", response.headers().firstValue("WWW-Authenticate").orElse(null));
-    } else {
-      assertTrue(response.headers().firstValue("WWW-Authenticate").isEmpty());
-    }
-    return body;
+    return ApiCalls.assertError(response, status, message);
   }
 
   /** An error whose message starts with {@code prefix}. */
