@@ -152,7 +152,7 @@ public final class IntakeAdmission {
       }
     });
     timers.schedule(Duration.ofNanos(Math.max(0, left)), () -> {
-      if (bounded.tryFail(overloaded(settings.queueTimeout().toMillis()))) {
+      if (bounded.tryFail(unanswered(settings.queueTimeout().toMillis()))) {
         synchronized (this) {
           rejected++;
         }
@@ -248,6 +248,13 @@ public final class IntakeAdmission {
     long seconds = Math.min(60, Math.max(1, (retryAfterMillis + 999) / 1000));
     return new ApplicationException.Overloaded("overloaded: the store cannot take more events in time; "
         + "nothing of this call was stored, retry later", Duration.ofSeconds(seconds));
+  }
+
+  /** A read the store did not answer in time: as unavailable as a store can be seen from here. */
+  private static ApplicationException.Overloaded unanswered(long waitedMillis) {
+    return new ApplicationException.Overloaded("store unavailable: no answer within " + waitedMillis
+        + " ms; nothing of this call was stored, retry later", Duration.ofSeconds(Math.min(60,
+            Math.max(1, (waitedMillis + 999) / 1000))));
   }
 
   private record Waiting(int events, long queuedAt, Promise<Void> started) {}
