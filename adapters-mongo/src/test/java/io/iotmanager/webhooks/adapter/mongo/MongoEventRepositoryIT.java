@@ -300,7 +300,9 @@ class MongoEventRepositoryIT {
     EventRecord expired = event(tenant, now.minusSeconds(ttl + 10), List.of(UUID.randomUUID()));
     EventRecord fresh = event(tenant, now.minusSeconds(ttl - 60), List.of(UUID.randomUUID()));
     await(repository.insertAll(List.of(expired, fresh), OWNER, now));
-    assertTrue(await(repository.deleteExpired(now)) >= 1);
+    long deleted = await(repository.deleteExpired(now));
+    // on a real server its TTL monitor (every 60 s) may have removed the expired event first
+    assertTrue(deleted >= 1 || TestStores.realMongo(), "deleted " + deleted);
     assertEquals(List.of(fresh.event().id()), ids(await(repository.find(tenant, 0, 10, Optional.empty()))));
   }
 
