@@ -103,6 +103,10 @@ final class ConfigKeys {
           + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_STOP_TIMEOUT = ConfigKey.of("webhooks_stop_timeout", "15s",
       duration(Duration.ZERO), "on SIGTERM, how long attempts in flight may take to end; " + DURATION);
+  static final ConfigKey<Duration> WEBHOOKS_WARM_UP = ConfigKey.of("webhooks_warm_up", "5s",
+      duration(Duration.ZERO), "at start-up, before the port opens, how long the delivery and intake paths may "
+          + "be run over with synthetic events (nothing stored or sent out), so that the first events are as fast "
+          + "as later ones; `0` turns it off; " + DURATION);
 
   // ---- intake under overload (see [Operations](#operations))
 
@@ -142,6 +146,7 @@ final class ConfigKeys {
       WEBHOOKS_POLL_INTERVAL,
       WEBHOOKS_EMBEDDED_POLL_INTERVAL,
       WEBHOOKS_STOP_TIMEOUT,
+      WEBHOOKS_WARM_UP,
       INTAKE_MAX_WRITES,
       INTAKE_QUEUE_TIMEOUT,
       INTAKE_MAX_QUEUED_EVENTS);

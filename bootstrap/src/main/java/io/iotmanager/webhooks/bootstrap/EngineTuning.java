@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * The delivery engine's tuning, from the {@code webhooks_max_*}, {@code webhooks_outcome_*},
- * {@code webhooks_retry_horizon}, {@code webhooks_*poll_interval} and {@code webhooks_stop_timeout} keys
+ * {@code webhooks_retry_horizon}, {@code webhooks_*poll_interval}, {@code webhooks_stop_timeout} and
+ * {@code webhooks_warm_up} keys
  * (defaults in {@link ConfigKeys}; docs/BENCHMARKS.md shows how they were chosen).
  *
  * @param maxConcurrent attempts in flight at once, in all
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param pollInterval the poll for due and orphaned work on MongoDB
  * @param embeddedPollInterval the same on the embedded store
  * @param stopTimeout how long attempts in flight may take to end at shutdown
+ * @param warmUp how long the start-up warm-up may take ({@code webhooks_warm_up}); zero: none
  */
 public record EngineTuning(int maxConcurrent, int maxPerHost, int maxHeldRetries, int maxBacklog,
     int outcomeBatch, Duration outcomeFlushDelay, Duration retryHorizon, Duration pollInterval,
-    Duration embeddedPollInterval, Duration stopTimeout) {
+    Duration embeddedPollInterval, Duration stopTimeout, Duration warmUp) {
 
   public EngineTuning {
     Objects.requireNonNull(outcomeFlushDelay, "outcomeFlushDelay");
@@ -29,6 +31,7 @@ public record EngineTuning(int maxConcurrent, int maxPerHost, int maxHeldRetries
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(embeddedPollInterval, "embeddedPollInterval");
     Objects.requireNonNull(stopTimeout, "stopTimeout");
+    Objects.requireNonNull(warmUp, "warmUp");
   }
 
   /** The poll interval for the store in use. */

@@ -62,13 +62,13 @@ final class Service {
   private static final int WARM_UP_ROUNDS = 1000;
   private static final int WARM_UP_PARALLEL = 8;
   /**
-   * How long the warm-up, and each of its parts, may take: on a busy machine it does fewer rounds, and a
-   * part that finds the time used up is skipped (a round in flight when the time is up still ends).
+   * The parts' shares of the warm-up's time ({@code webhooks_warm_up}): on a busy machine it does fewer
+   * rounds, and a part that finds the time used up is skipped (a round in flight when the time is up
+   * still ends).
    */
-  private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(5);
-  private static final Duration WARM_UP_DELIVERY = Duration.ofSeconds(2);
-  private static final Duration WARM_UP_INTAKE = Duration.ofSeconds(2);
-  private static final Duration WARM_UP_STORE = Duration.ofSeconds(1);
+  private static final double WARM_UP_DELIVERY = 0.4;
+  private static final double WARM_UP_INTAKE = 0.4;
+  private static final double WARM_UP_STORE = 0.2;
   private final Vertx vertx;
   private final MongoStore store;
   private final String httpDeployment;
@@ -141,7 +141,9 @@ final class Service {
           new ConsoleRoutes(),
           new DocsRoutes());
       HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit());
-      return warmUp(vertx, store, sender, resolver, scheduler, delivery, http, endpoints)
+      Future<Void> warming = config.engine().warmUp().isZero() ? Future.succeededFuture()
+          : warmUp(vertx, store, sender, resolver, scheduler, delivery, http, endpoints, config.engine().warmUp());
+      return warming
           .compose(warm -> vertx.deployVerticle(deliveryVerticle)).compose(deliveryId ->
           vertx.deployVerticle(HttpApi.serverVerticle(http, endpoints))
               .map(httpId -> {
@@ -162,23 +164,23 @@ final class Service {
    * the process, nothing is counted in the metrics. Bounded in time; a failure only costs speed.
    */
   private static Future<Void> warmUp(Vertx vertx, MongoStore store, WebhookSender sender, AddressResolver resolver,
-      Scheduler scheduler, DeliverySettings delivery, HttpSettings http, List<Endpoint> endpoints) {
+      Scheduler scheduler, DeliverySettings delivery, HttpSettings http, List<Endpoint> endpoints, Duration budget) {
     long start = System.nanoTime();
-    long deadline = start + WARM_UP_BUDGET.toNanos();
+    long deadline = start + budget.toNanos();
     int[] counts = new int[3];
     return resolver.resolve("localhost").otherwiseEmpty()
-        .compose(resolved -> share(deadline, WARM_UP_DELIVERY)
-            .map(budget -> rehearseDelivery(vertx, sender, scheduler, delivery, budget))
+        .compose(resolved -> share(deadline, budget, WARM_UP_DELIVERY)
+            .map(part -> rehearseDelivery(vertx, sender, scheduler, delivery, part))
             .orElse(Future.succeededFuture(0)))
         .compose(events -> {
           counts[0] = events;
-          return share(deadline, WARM_UP_INTAKE)
-              .map(budget -> HttpApi.warmUp(vertx, http, endpoints, WARM_UP_ROUNDS, WARM_UP_PARALLEL, budget))
+          return share(deadline, budget, WARM_UP_INTAKE)
+              .map(part -> HttpApi.warmUp(vertx, http, endpoints, WARM_UP_ROUNDS, WARM_UP_PARALLEL, part))
               .orElse(Future.succeededFuture(0));
         })
         .compose(calls -> {
           counts[1] = calls;
-          return share(deadline, WARM_UP_STORE).map(budget -> store.warmUp(WARM_UP_ROUNDS / 5, budget))
+          return share(deadline, budget, WARM_UP_STORE).map(part -> store.warmUp(WARM_UP_ROUNDS / 5, part))
               .orElse(Future.succeededFuture(0));
         })
         .map(converted -> {
@@ -194,10 +196,14 @@ final class Service {
             (System.nanoTime() - start) / 1_000_000L, counts[0], counts[1], counts[2]));
   }
 
-  /** A part's share of the warm-up: at most {@code share}, at most what is left; empty when nothing is left. */
-  private static Optional<Duration> share(long deadline, Duration share) {
+  /**
+   * A part's share of the warm-up: at most {@code share} of the budget, at most what is left; empty when
+   * nothing is left.
+   */
+  private static Optional<Duration> share(long deadline, Duration budget, double share) {
     long left = deadline - System.nanoTime();
-    return left <= 0 ? Optional.empty() : Optional.of(Duration.ofNanos(Math.min(left, share.toNanos())));
+    return left <= 0 ? Optional.empty()
+        : Optional.of(Duration.ofNanos(Math.min(left, (long) (budget.toNanos() * share))));
   }
 
   /**

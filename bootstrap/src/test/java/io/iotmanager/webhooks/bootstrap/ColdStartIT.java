@@ -55,7 +55,7 @@ class ColdStartIT {
   void theFirstHundredEventsAfterStartUpArriveOnceEachThroughTheHandOff() throws Exception {
     try (Receiver receiver = Receiver.start();
          TestService service = TestService.start(Map.of("webhooks_poll_interval", "10m",
-             "webhooks_embedded_poll_interval", "10m"))) {
+             "webhooks_embedded_poll_interval", "10m", "webhooks_warm_up", "5s"))) {
       // the warm-up ran before the port opened: logged once, and nothing of it counted or logged per request
       String startLog = service.jar.output();
       assertTrue(startLog.contains("warmed up in"), startLog);

@@ -1,6 +1,7 @@
 package io.iotmanager.webhooks.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -48,6 +49,8 @@ class FatJarIT {
       String out = jar.output();
       assertTrue(out.contains("store: embedded"), out);
       assertTrue(out.contains("listening on"), out);
+      // test jars run with webhooks_warm_up 0 (JarProcess): no warm-up at all (ColdStartIT runs one)
+      assertFalse(out.contains("warmed up in"), out);
     }
     assertTrue(Files.list(dir.resolve("data")).findAny().isPresent(), "the embedded store writes under data_dir");
     try (JarProcess jar = JarProcess.start(env, List.of(), dir).awaitAlive(Duration.ofSeconds(30))) {
