@@ -106,7 +106,7 @@ final class ConfigKeys {
   static final ConfigKey<Duration> WEBHOOKS_WARM_UP = ConfigKey.of("webhooks_warm_up", "5s",
       duration(Duration.ZERO), "at start-up, before the port opens, how long the delivery and intake paths may "
           + "be run over with synthetic events (nothing stored or sent out), so that the first events are as fast "
-          + "as later ones; `0` turns it off; " + DURATION);
+          + "as later ones; `0s` turns it off; " + DURATION);
 
   // ---- intake under overload (see [Operations](#operations))
 

@@ -49,7 +49,7 @@ class FatJarIT {
       String out = jar.output();
       assertTrue(out.contains("store: embedded"), out);
       assertTrue(out.contains("listening on"), out);
-      // test jars run with webhooks_warm_up 0 (JarProcess): no warm-up at all (ColdStartIT runs one)
+      // test jars run with webhooks_warm_up 0s (JarProcess): no warm-up at all (ColdStartIT runs one)
       assertFalse(out.contains("warmed up in"), out);
     }
     assertTrue(Files.list(dir.resolve("data")).findAny().isPresent(), "the embedded store writes under data_dir");

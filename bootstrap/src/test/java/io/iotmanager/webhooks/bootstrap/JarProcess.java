@@ -84,7 +84,7 @@ final class JarProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("IOT_MANAGER_"));
     // no start-up warm-up (seconds per start) unless a test asks for it: ColdStartIT is about it
-    pb.environment().put(WARM_UP, "0");
+    pb.environment().put(WARM_UP, "0s");
     pb.environment().putAll(env);
     Path log = Files.createTempFile(workDir, "jar-", ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
