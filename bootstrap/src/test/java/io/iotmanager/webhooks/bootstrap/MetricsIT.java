@@ -35,7 +35,9 @@ class MetricsIT {
           .atMost(Duration.ofSeconds(20))
           .until(() -> service.call("GET", "/metrics", null, null).body(),
               t -> value(t, "webhook_attempts_total\\{outcome=\"failed\"\\}") >= 1
-                  && value(t, "webhook_attempts_total\\{outcome=\"delivered\"\\}") >= 1);
+                  && value(t, "webhook_attempts_total\\{outcome=\"delivered\"\\}") >= 1
+                  // the duration is recorded beside the counter, not with it: wait for all three
+                  && value(t, "webhook_attempt_duration_seconds_count") >= 3);
       assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"delivered\"\\}"), text);
       assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"retry\"\\}"), text);
       assertEquals(1.0, value(text, "webhook_attempts_total\\{outcome=\"failed\"\\}"), text);
