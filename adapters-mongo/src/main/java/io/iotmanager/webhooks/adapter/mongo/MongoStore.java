@@ -247,11 +247,12 @@ public final class MongoStore {
   }
 
   /**
-   * Warms the store's paths before the service reports ready, writing nothing: converts up to
+   * Warms the store's paths before the service reports ready, writing nothing on MongoDB: converts up to
    * {@code rounds} synthetic events (fewer when {@code budget} runs out) to their stored documents and
    * back in memory (the codecs of intake and claims), then runs the read commands of intake, the engine
-   * and the events API for a tenant that does not exist. A failure here is not the store's state: it is
-   * logged at debug level and ignored. Completes with the number of events converted.
+   * and the events API for a tenant that does not exist; on the embedded store it also rehearses intake's
+   * writes ({@link #rehearseWrites}). A failure here is not the store's state: it is logged at debug
+   * level and ignored. Completes with the number of events converted.
    */
   public Future<Integer> warmUp(int rounds, Duration budget) {
     String tenant = "warm-up-" + UUID.randomUUID();
@@ -282,8 +283,43 @@ public final class MongoStore {
     return Future.join(reads).map(converted).otherwise(err -> {
       LOG.debug("warming the store's reads failed: {}", err.toString());
       return converted;
+    }).compose(n -> embedded == null ? Future.succeededFuture(n)
+        : rehearseWrites(tenant, deadline).map(n));
+  }
+
+  /**
+   * Embedded store only (private to this process, so nothing else can see it): the write path of intake
+   * (a bulk insert, its indexes and its durable commit, all in this JVM and cold after start-up) run over
+   * with synthetic events of a tenant that does not exist and has no deliveries, which are then deleted.
+   * An event of it left by a crash meanwhile is never delivered (it has no deliveries) and expires.
+   */
+  private Future<Void> rehearseWrites(String tenant, long deadline) {
+    java.time.Instant now = java.time.Instant.now();
+    Future<Void> chain = Future.succeededFuture();
+    for (int round = 0; round < WRITE_REHEARSALS; round++) {
+      int r = round;
+      chain = chain.compose(v -> {
+        if (r > 0 && System.nanoTime() >= deadline) {
+          return Future.succeededFuture();
+        }
+        java.util.List<io.iotmanager.webhooks.domain.EventRecord> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < (r % 2 == 0 ? 1 : 10); i++) {
+          io.iotmanager.webhooks.domain.Event event = io.iotmanager.webhooks.domain.Event.create(UUID.randomUUID(),
+              tenant, io.iotmanager.webhooks.domain.EventType.DEVICE_PROVISIONED, "warm-up-" + i,
+              new io.iotmanager.webhooks.domain.JsonText("{\"id\":\"warm-up-" + i + "\"}"), now);
+          batch.add(new io.iotmanager.webhooks.domain.EventRecord(event, java.util.List.of()));
+        }
+        return events.insertAll(batch, "warm-up", now);
+      });
+    }
+    return chain.transform(ar -> events.deleteTenant(tenant)).otherwise(err -> {
+      LOG.debug("rehearsing the store's writes failed: {}", err.toString());
+      return null;
     });
   }
+
+  /** Write rounds of {@link #rehearseWrites}, at most (single events and batches of ten, alternately). */
+  private static final int WRITE_REHEARSALS = 60;
 
   public EventRepository events() {
     return events;
