@@ -78,7 +78,7 @@ final class ConfigKeys {
 
   static final ConfigKey<Integer> WEBHOOKS_MAX_CONCURRENT = ConfigKey.of("webhooks_max_concurrent", "256",
       positiveInt(), "attempts in flight at once, in all");
-  static final ConfigKey<Integer> WEBHOOKS_MAX_PER_HOST = ConfigKey.of("webhooks_max_per_host", "32",
+  static final ConfigKey<Integer> WEBHOOKS_MAX_PER_HOST = ConfigKey.of("webhooks_max_per_host", "128",
       positiveInt(), "attempts in flight at once to one destination host (also the connection pool per host)");
   static final ConfigKey<Integer> WEBHOOKS_MAX_HELD_RETRIES = ConfigKey.of("webhooks_max_held_retries", "50000",
       intAtLeast(0), "retries due within `webhooks_retry_horizon` kept in memory, at most; the rest wait in the "

@@ -523,7 +523,7 @@ class ConfigLoaderTest {
   void engineTuningDefaultsAreTodaysValues() {
     EngineTuning e = ServiceConfig.defaults().engine();
     assertEquals(256, e.maxConcurrent());
-    assertEquals(32, e.maxPerHost());
+    assertEquals(128, e.maxPerHost());
     assertEquals(50_000, e.maxHeldRetries());
     assertEquals(20_000, e.maxBacklog());
     assertEquals(200, e.outcomeBatch());

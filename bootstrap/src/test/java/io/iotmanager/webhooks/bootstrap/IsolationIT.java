@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class IsolationIT {
   private static final int EVENTS = 200;
   /**
-   * Configured below the default (32), so the test also shows that {@code webhooks_max_per_host} is applied.
+   * Configured below the default (128), so the test also shows that {@code webhooks_max_per_host} is applied.
    * The attempt timeout (10 s) outlasts the measurement, so no slow attempt times out and is replaced while
    * the receiver still counts its connection as open.
    */
