@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  *       operation timeout): a call is never answered 503 while its write may still land.</li>
  * </ul>
  *
- * <p>Shared by every intake call of the instance (they may complete on different threads), so its small
- * state is guarded by the object's monitor; promises complete and writes start outside it.
+ * <p>Shared by every intake call of the instance and confined to one Vert.x context, as the engine's state
+ * is to its own: the HTTP server's (one verticle instance), on which intake's routes call it, the store's
+ * futures complete and the {@link Scheduler}'s timers run. So it needs no lock.
  */
 public final class IntakeAdmission {
   /**
@@ -93,28 +94,26 @@ public final class IntakeAdmission {
     Waiting admitted;
     long retryAfterMillis;
     long elapsed = Math.max(0, nanoTime.getAsLong() - arrivedAt);
-    synchronized (this) {
-      if (writing < settings.maxWrites() && queue.isEmpty()) {
-        writing++;
+    if (writing < settings.maxWrites() && queue.isEmpty()) {
+      writing++;
+      admitted = null;
+      retryAfterMillis = -1;
+    } else {
+      long expected = expectedWaitNanos(queuedEvents + events);
+      boolean full = queuedEvents + events > settings.maxQueuedEvents() && !queue.isEmpty()
+          || settings.maxQueuedEvents() == 0;
+      // Only a full queue or a call already out of time is refused up front. The measured store speed
+      // only sets Retry-After: refusing by it turned away a whole burst after one slow (cold) write,
+      // although the queue was moving; a queued call still gets its answer within the queue timeout.
+      if (full || elapsed >= settings.queueTimeout().toNanos()) {
+        rejected++;
         admitted = null;
-        retryAfterMillis = -1;
+        retryAfterMillis = Math.max(expected, settings.queueTimeout().toNanos()) / 1_000_000;
       } else {
-        long expected = expectedWaitNanos(queuedEvents + events);
-        boolean full = queuedEvents + events > settings.maxQueuedEvents() && !queue.isEmpty()
-            || settings.maxQueuedEvents() == 0;
-        // Only a full queue or a call already out of time is refused up front. The measured store speed
-        // only sets Retry-After: refusing by it turned away a whole burst after one slow (cold) write,
-        // although the queue was moving; a queued call still gets its answer within the queue timeout.
-        if (full || elapsed >= settings.queueTimeout().toNanos()) {
-          rejected++;
-          admitted = null;
-          retryAfterMillis = Math.max(expected, settings.queueTimeout().toNanos()) / 1_000_000;
-        } else {
-          admitted = new Waiting(events, arrivedAt, Promise.promise());
-          queue.addLast(admitted);
-          queuedEvents += events;
-          retryAfterMillis = -1;
-        }
+        admitted = new Waiting(events, arrivedAt, Promise.promise());
+        queue.addLast(admitted);
+        queuedEvents += events;
+        retryAfterMillis = -1;
       }
     }
     if (retryAfterMillis >= 0) {
@@ -153,9 +152,7 @@ public final class IntakeAdmission {
     });
     timers.schedule(Duration.ofNanos(Math.max(0, left)), () -> {
       if (bounded.tryFail(unanswered(settings.queueTimeout().toMillis()))) {
-        synchronized (this) {
-          rejected++;
-        }
+        rejected++;
       }
     });
     return bounded.future();
@@ -168,12 +165,12 @@ public final class IntakeAdmission {
   }
 
   /** Intake calls rejected so far (for tests and metrics). */
-  public synchronized long rejected() {
+  public long rejected() {
     return rejected;
   }
 
   /** Events of calls waiting for a write slot now. */
-  public synchronized int queuedEvents() {
+  public int queuedEvents() {
     return queuedEvents;
   }
 
@@ -192,23 +189,21 @@ public final class IntakeAdmission {
   private void finished(int events, long nanos, boolean succeeded) {
     List<Waiting> toStart = new ArrayList<>(1);
     List<Waiting> toReject = new ArrayList<>(0);
-    synchronized (this) {
-      writing--;
-      if (succeeded && events > 0) {
-        double sample = (double) nanos / events;
-        nanosPerEvent = nanosPerEvent == 0 ? sample : nanosPerEvent + SMOOTHING * (sample - nanosPerEvent);
-      }
-      long now = nanoTime.getAsLong();
-      while (writing < settings.maxWrites() && !queue.isEmpty()) {
-        Waiting next = queue.pollFirst();
-        queuedEvents -= next.events;
-        if (now - next.queuedAt > settings.queueTimeout().toNanos()) {
-          rejected++;
-          toReject.add(next);
-        } else {
-          writing++;
-          toStart.add(next);
-        }
+    writing--;
+    if (succeeded && events > 0) {
+      double sample = (double) nanos / events;
+      nanosPerEvent = nanosPerEvent == 0 ? sample : nanosPerEvent + SMOOTHING * (sample - nanosPerEvent);
+    }
+    long now = nanoTime.getAsLong();
+    while (writing < settings.maxWrites() && !queue.isEmpty()) {
+      Waiting next = queue.pollFirst();
+      queuedEvents -= next.events;
+      if (now - next.queuedAt > settings.queueTimeout().toNanos()) {
+        rejected++;
+        toReject.add(next);
+      } else {
+        writing++;
+        toStart.add(next);
       }
     }
     toReject.forEach(w -> w.started.tryFail(overloaded(settings.queueTimeout().toMillis())));
@@ -217,17 +212,14 @@ public final class IntakeAdmission {
 
   /** The queue timeout of a waiting call passed: if its write has not started, it never will. */
   private void expire(Waiting waiting) {
-    boolean removed;
-    synchronized (this) {
-      removed = false;
-      for (Iterator<Waiting> it = queue.iterator(); it.hasNext(); ) {
-        if (it.next() == waiting) {
-          it.remove();
-          queuedEvents -= waiting.events;
-          rejected++;
-          removed = true;
-          break;
-        }
+    boolean removed = false;
+    for (Iterator<Waiting> it = queue.iterator(); it.hasNext(); ) {
+      if (it.next() == waiting) {
+        it.remove();
+        queuedEvents -= waiting.events;
+        rejected++;
+        removed = true;
+        break;
       }
     }
     if (removed) {
