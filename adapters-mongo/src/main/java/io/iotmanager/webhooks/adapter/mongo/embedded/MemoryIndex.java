@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * {@code $exists} partial index: a range or a non-null equality never matches them. Arrays are indexed
  * by element. Thread safety: every method is synchronized (the collection also serializes its writes).
  */
-final class MemoryIndex extends Index<Object> {
+final class MemoryIndex extends NonUniqueMemoryIndex {
     private static final Set<String> RANGE_OPERATORS = Set.of("$lt", "$lte", "$gt", "$gte", "$eq");
 
     private final String field;
@@ -70,16 +70,6 @@ final class MemoryIndex extends Index<Object> {
     }
 
     @Override
-    public synchronized Object getPosition(Document document) {
-        return null; // not unique: no single position for a key
-    }
-
-    @Override
-    public void checkAdd(Document document, MongoCollection<Object> collection) {
-        // not unique: nothing to check
-    }
-
-    @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
         List<Object> values = valuesOf(document, field);
         if (values.isEmpty()) {
@@ -91,21 +81,8 @@ final class MemoryIndex extends Index<Object> {
         }
     }
 
-    /**
-     * Returns the document's position (the collection stores each document under its {@code _id}), also
-     * when the document was not indexed (no value in the field): the collection checks that every index
-     * agrees on it.
-     */
     @Override
-    public synchronized Object remove(Document document) {
-        Object id = document.get("_id");
-        if (id != null) {
-            unindex(id);
-        }
-        return id;
-    }
-
-    private void unindex(Object position) {
+    void unindex(Object position) {
         List<Object> values = valuesByPosition.remove(position);
         if (values == null) {
             return;
@@ -188,23 +165,6 @@ final class MemoryIndex extends Index<Object> {
     @Override
     public synchronized long getCount() {
         return valuesByPosition.size();
-    }
-
-    @Override
-    public long getDataSize() {
-        return 0;
-    }
-
-    @Override
-    public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
-        // not unique: nothing to check
-    }
-
-    @Override
-    public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
-            MongoCollection<Object> collection) {
-        unindex(position);
-        add(newDocument, position, collection);
     }
 
     @Override

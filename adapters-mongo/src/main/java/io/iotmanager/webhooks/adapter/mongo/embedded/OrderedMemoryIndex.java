@@ -31,7 +31,7 @@ import java.util.UUID;
  * collection when the collection adds it (at every start) and maintained on every write. Every method is
  * synchronized.
  */
-final class OrderedMemoryIndex extends Index<Object> {
+final class OrderedMemoryIndex extends NonUniqueMemoryIndex {
     private record Entry(String partition, Object[] values, Object position) {}
 
     private final String partitionKey;
@@ -115,16 +115,6 @@ final class OrderedMemoryIndex extends Index<Object> {
     }
 
     @Override
-    public synchronized Object getPosition(Document document) {
-        return null; // not unique: no single position for a key
-    }
-
-    @Override
-    public void checkAdd(Document document, MongoCollection<Object> collection) {
-        // not unique: nothing to check
-    }
-
-    @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
         if (!(document.get(partitionKey) instanceof String partition)) {
             return;
@@ -135,15 +125,7 @@ final class OrderedMemoryIndex extends Index<Object> {
     }
 
     @Override
-    public synchronized Object remove(Document document) {
-        Object id = document.get("_id");
-        if (id != null) {
-            unindex(id);
-        }
-        return id;
-    }
-
-    private void unindex(Object position) {
+    void unindex(Object position) {
         Entry entry = entriesByPosition.remove(position);
         if (entry == null) {
             return;
@@ -177,23 +159,6 @@ final class OrderedMemoryIndex extends Index<Object> {
     @Override
     public synchronized long getCount() {
         return entriesByPosition.size();
-    }
-
-    @Override
-    public long getDataSize() {
-        return 0;
-    }
-
-    @Override
-    public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
-        // not unique: nothing to check
-    }
-
-    @Override
-    public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
-            MongoCollection<Object> collection) {
-        unindex(position);
-        add(newDocument, position, collection);
     }
 
     @Override
