@@ -9,7 +9,6 @@ import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.domain.DeliveryStatus;
 import io.iotmanager.webhooks.domain.Event;
 import io.iotmanager.webhooks.domain.EventRecord;
-import io.iotmanager.webhooks.domain.Integration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,7 @@ import io.vertx.core.Future;
 
 /**
  * Durable intake (docs/wire-contract.md B1): stores the events of one call, each with one pending delivery per
- * webhook integration of the tenant, in one batched write claimed at birth by this instance, then
+ * webhook integration of the tenant (skipped, not pending, for a disabled one), in one batched write claimed at birth by this instance, then
  * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
  * of a tenant whose integrations are all of other providers (never called, A3) are logged without
  * deliveries and not handed off. The write passes through {@link IntakeAdmission}: under overload a call is
@@ -65,7 +64,7 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
       return Future.succeededFuture(0);
     }
     long arrivedAt = admission.now();
-    return admission.read(integrations.findByTenant(command.tenantId()), arrivedAt).compose(found -> {
+    return admission.read(integrations.findByTenantWithHealth(command.tenantId()), arrivedAt).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(0);
       }
@@ -75,12 +74,14 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
         Event event = Event.create(ids.get(), command.tenantId(), command.type(), device.deviceId(), device.data(),
             now);
         List<DeliveryStatus> deliveries = found.stream()
-            .filter(Integration::isWebhook)
-            .map(i -> DeliveryStatus.pending(i.id(), now))
+            .filter(m -> m.integration().isWebhook())
+            .map(m -> m.health().disabled() ? DeliveryStatus.skipped(m.integration().id())
+                : DeliveryStatus.pending(m.integration().id(), now))
             .toList();
         records.add(new EventRecord(event, deliveries));
       }
-      List<EventRecord> deliverable = records.stream().filter(r -> !r.deliveries().isEmpty()).toList();
+      List<EventRecord> deliverable = records.stream()
+          .filter(r -> DeliveryStatus.dueAt(r.deliveries()).isPresent()).toList();
       // the lease starts when the write does: time spent waiting for admission does not shorten it
       return admission.submit(records.size(), arrivedAt,
           () -> events.insertAll(records, instanceId, clock.instant().plus(lease))).map(stored -> {
