@@ -6,14 +6,19 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsCommand;
 import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationScope;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
 import io.iotmanager.webhooks.domain.WebhookUrl;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +28,16 @@ import java.util.Optional;
 final class IntegrationDtos {
   private IntegrationDtos() {}
 
-  record IntegrationRequest(String provider, CredentialsRequest credentials, String description) {}
+  record IntegrationRequest(String provider, CredentialsRequest credentials, String description, JsonNode scopes) {}
 
   static final class CredentialsRequest {
     @JsonProperty("type")
     String type;
     @JsonProperty("http")
     HttpRequest http;
+    /** Only read by {@code PUT …/credentials}: how long the replaced secret stays valid, in seconds. */
+    @JsonProperty("previous_secret_valid_for")
+    JsonNode previousSecretValidFor;
     final Map<String, String> opaque = new LinkedHashMap<>();
 
     @JsonAnySetter
@@ -49,8 +57,9 @@ final class IntegrationDtos {
   record HttpRequest(String url, String secret) {}
 
   @JsonInclude(JsonInclude.Include.NON_ABSENT)
-  @JsonPropertyOrder({"id", "provider", "credentials", "description"})
-  record IntegrationResponse(String id, String provider, CredentialsResponse credentials, String description) {}
+  @JsonPropertyOrder({"id", "provider", "credentials", "description", "scopes"})
+  record IntegrationResponse(String id, String provider, CredentialsResponse credentials, String description,
+      List<String> scopes) {}
 
   /** {@code type} first, then {@code http} (webhooks) or the other providers' fields. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -98,6 +107,51 @@ final class IntegrationDtos {
     }
   }
 
+  /**
+   * {@code scopes} as given: absent or null is none; else a list (possibly empty) of {@code deviceauth} and
+   * {@code inventory}.
+   *
+   * @throws DomainValidationException {@link IntegrationScope#INVALID} for anything else
+   */
+  static Optional<List<IntegrationScope>> scopes(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return Optional.empty();
+    }
+    if (!node.isArray()) {
+      throw new DomainValidationException(IntegrationScope.INVALID);
+    }
+    List<IntegrationScope> scopes = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        throw new DomainValidationException(IntegrationScope.INVALID);
+      }
+      scopes.add(IntegrationScope.fromWire(item.textValue())
+          .orElseThrow(() -> new DomainValidationException(IntegrationScope.INVALID)));
+    }
+    return Optional.of(scopes);
+  }
+
+  /**
+   * {@code previous_secret_valid_for}: absent or null is the default; else a whole number of seconds (the
+   * range is the command's).
+   *
+   * @throws DomainValidationException {@link SetIntegrationCredentialsCommand#BAD_PREVIOUS_SECRET_VALIDITY}
+   */
+  static Optional<Duration> previousSecretValidFor(CredentialsRequest req) {
+    JsonNode node = req == null ? null : req.previousSecretValidFor;
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return Optional.empty();
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw new DomainValidationException(SetIntegrationCredentialsCommand.BAD_PREVIOUS_SECRET_VALIDITY);
+    }
+    long seconds = node.longValue();
+    if (seconds < 0 || seconds > SetIntegrationCredentialsCommand.MAX_PREVIOUS_SECRET_VALIDITY.toSeconds()) {
+      throw new DomainValidationException(SetIntegrationCredentialsCommand.BAD_PREVIOUS_SECRET_VALIDITY);
+    }
+    return Optional.of(Duration.ofSeconds(seconds));
+  }
+
   private static WebhookSecret secretOf(String hex) {
     try {
       return WebhookSecret.fromHex(hex);
@@ -123,8 +177,10 @@ final class IntegrationDtos {
       }
     });
     String description = integration.description().isEmpty() ? null : integration.description();
+    List<String> scopes = integration.scopes()
+        .map(list -> list.stream().map(IntegrationScope::wireName).toList()).orElse(null);
     return new IntegrationResponse(integration.id().toString(), integration.provider().wireName(),
-        new CredentialsResponse(c.type().wireName(), http, other), description);
+        new CredentialsResponse(c.type().wireName(), http, other), description, scopes);
   }
 
   private static boolean isSecretName(String key) {
