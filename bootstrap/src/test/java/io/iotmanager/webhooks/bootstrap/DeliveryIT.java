@@ -388,7 +388,16 @@ class DeliveryIT {
   @Test
   void duringASecretRotationEachSecretVerifiesUntilTheOverlapEnds() throws Exception {
     String integrationId = createWebhook(service, token, receiver.url("/hook"), SECRET);
+    Instant putStarted = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     putCredentials(service, token, integrationId, receiver.url("/hook"), "c0ffee", 3600);
+    Instant putAnswered = Instant.now();
+    HttpResponse<String> shown = service.call("GET", TestService.MANAGEMENT + "/integrations/" + integrationId, token,
+        null);
+    JsonObject http = new JsonObject(shown.body()).getJsonObject("credentials").getJsonObject("http");
+    assertEquals("<omitted>", http.getString("secret"));
+    Instant validUntil = Instant.parse(http.getString("previous_secret_valid_until"));
+    assertFalse(validUntil.isBefore(putStarted.plusSeconds(3600)) || validUntil.isAfter(putAnswered.plusSeconds(3600)),
+        validUntil + " should be an hour after the change");
 
     decommission(service, tenant, "dev-1");
     awaitRequests(1);

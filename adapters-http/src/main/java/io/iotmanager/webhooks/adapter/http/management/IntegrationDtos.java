@@ -11,6 +11,7 @@ import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsComma
 import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DomainValidationException;
+import io.iotmanager.webhooks.domain.EventTime;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
 import io.iotmanager.webhooks.domain.IntegrationScope;
@@ -71,9 +72,14 @@ final class IntegrationDtos {
     }
   }
 
+  /**
+   * {@code previous_secret_valid_until} (added by this service): while a secret rotation's previous secret is
+   * stored, when its overlap ends (or ended: it is dropped on the next credentials change).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"url", "secret"})
-  record HttpResponse(String url, String secret) {}
+  @JsonPropertyOrder({"url", "secret", "previous_secret_valid_until"})
+  record HttpResponse(String url, String secret,
+      @JsonProperty("previous_secret_valid_until") String previousSecretValidUntil) {}
 
   static Provider provider(String name) {
     if (name == null || name.isBlank()) {
@@ -163,7 +169,8 @@ final class IntegrationDtos {
   static IntegrationResponse response(Integration integration) {
     Credentials c = integration.credentials();
     HttpResponse http = c.http().map(h -> new HttpResponse(h.shownUrl(),
-        h.secret().isPresent() ? WebhookSecret.OMITTED : null)).orElse(null);
+        h.secret().isPresent() ? WebhookSecret.OMITTED : null,
+        h.previousSecret().map(p -> EventTime.format(p.validUntil())).orElse(null))).orElse(null);
     Map<String, Object> other = new LinkedHashMap<>();
     c.opaque().forEach((k, v) -> {
       int dot = k.indexOf('.');
