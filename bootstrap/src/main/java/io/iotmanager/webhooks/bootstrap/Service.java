@@ -124,7 +124,7 @@ final class Service {
               new CreateIntegrationService(integrations, destinations, ids, config.maxIntegrationsPerTenant()),
               new ListIntegrationsService(integrations),
               new GetIntegrationService(integrations),
-              new SetIntegrationCredentialsService(integrations, destinations),
+              new SetIntegrationCredentialsService(integrations, destinations, clock),
               new DeleteIntegrationService(integrations)),
           new EventRoutes(identities,
               new ListEventsService(events),
