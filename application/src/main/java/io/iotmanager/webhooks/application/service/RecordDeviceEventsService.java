@@ -9,6 +9,7 @@ import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.domain.DeliveryStatus;
 import io.iotmanager.webhooks.domain.Event;
 import io.iotmanager.webhooks.domain.EventRecord;
+import io.iotmanager.webhooks.domain.Integration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,9 @@ import io.vertx.core.Future;
 
 /**
  * Durable intake (docs/wire-contract.md B1): stores the events of one call, each with one pending delivery per
- * webhook integration of the tenant (skipped, not pending, for a disabled one), in one batched write claimed at birth by this instance, then
+ * webhook integration of the tenant that takes device events ({@link Integration#receivesDeviceEvents}: no
+ * scopes, or {@code deviceauth} among them; skipped, not pending, for a disabled one), in one batched write
+ * claimed at birth by this instance, then
  * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
  * of a tenant whose integrations are all of other providers (never called, A3) are logged without
  * deliveries and not handed off. The write passes through {@link IntakeAdmission}: under overload a call is
@@ -75,6 +78,7 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
             now);
         List<DeliveryStatus> deliveries = found.stream()
             .filter(m -> m.integration().isWebhook())
+            .filter(m -> m.integration().receivesDeviceEvents()) // every event taken in is a device lifecycle event
             .map(m -> m.health().disabled() ? DeliveryStatus.skipped(m.integration().id())
                 : DeliveryStatus.pending(m.integration().id(), now))
             .toList();
