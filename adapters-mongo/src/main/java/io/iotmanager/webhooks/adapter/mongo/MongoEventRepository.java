@@ -194,7 +194,8 @@ final class MongoEventRepository implements EventRepository {
    * statuses only, oldest first), then sets each chosen delivery pending by its position, conditioned on
    * its state still being one of those asked for, with one unordered bulk write per
    * {@value #REQUEUE_CHUNK}; the event's {@code due_at} moves to the delivery's due time unless it is due
-   * earlier ({@code $min}), which makes it claimable then. A status the Go service wrote (no {@code state})
+   * earlier ({@code $min}), which makes it claimable then. An event with nothing pending (no {@code due_at})
+   * is in no instance's hands, so its lease (intake's, from its birth) ends too, conditioned on that. A status the Go service wrote (no {@code state})
    * counts as failed when it has {@code success: false}.
    */
   @Override
@@ -205,7 +206,8 @@ final class MongoEventRepository implements EventRepository {
         .put(EventDocuments.EVENT_TS, new JsonObject().put("$gte", DocumentValues.date(since)));
     FindOptions options = new FindOptions()
         .setSort(new JsonObject().put(EventDocuments.EVENT_TS, 1).put(EventDocuments.ID, 1))
-        .setFields(new JsonObject().put(EventDocuments.STATUS, 1).put(EventDocuments.EVENT_TS, 1));
+        .setFields(new JsonObject().put(EventDocuments.STATUS, 1).put(EventDocuments.EVENT_TS, 1)
+            .put(EventDocuments.DUE_AT, 1));
     return guard(client.findWithOptions(COLLECTION, filter, options), "cannot find events to queue again")
         .compose(found -> {
           List<BulkOperation> updates = new ArrayList<>();
@@ -215,8 +217,13 @@ final class MongoEventRepository implements EventRepository {
               DeliveryStatus d = EventDocuments.deliveryFrom(statuses.getJsonObject(k));
               if (d.integrationId().equals(integrationId) && states.contains(d.state())) {
                 Instant due = firstDue.plus(spacing.multipliedBy(updates.size()));
-                updates.add(BulkOperation.createUpdate(requeued(document, k, states), EventDocuments.requeueUpdate(k,
-                    due)));
+                // nothing pending: a lease on it (intake's, taken at birth) guards nothing, and it ends now
+                boolean idle = document.getValue(EventDocuments.DUE_AT) == null;
+                JsonObject still = requeued(document, k, states);
+                if (idle) {
+                  still.put(EventDocuments.DUE_AT, new JsonObject().put("$exists", false));
+                }
+                updates.add(BulkOperation.createUpdate(still, EventDocuments.requeueUpdate(k, due, idle)));
               }
             }
           }

@@ -460,13 +460,17 @@ class MongoIntegrationRepositoryIT {
     records.add(healthEvent(tenant, T0.plusSeconds(30), delivered(target)));                 // delivered: no
     records.add(healthEvent(tenant, T0.plusSeconds(40), failed(otherIntegration)));          // other integration
     records.add(healthEvent("other-" + tenant, T0.plusSeconds(50), failed(target)));         // other tenant
-    await(store.events().insertAll(records, "owner", T0.minusSeconds(1)));
+    records.add(healthEvent(tenant, T0.plusSeconds(25), DeliveryStatus.pending(otherIntegration, T0),
+        failed(target)));                                                                   // queued, 3rd: leased
+    // leased until long after the first due time (as intake's lease on a skipped event may be): no
+    // delay, nothing was pending
+    await(store.events().insertAll(records, "owner", T0.plusSeconds(7200)));
 
     Instant firstDue = T0.plusSeconds(3600);
     Duration spacing = Duration.ofMillis(250);
     int queued = await(store.events().requeue(tenant, target, T0.plusSeconds(5),
         Set.of(DeliveryState.FAILED, DeliveryState.SKIPPED), firstDue, spacing));
-    assertEquals(2, queued);
+    assertEquals(3, queued);
 
     DeliveryStatus first = await(store.events().findById(tenant, records.get(2).event().id())).orElseThrow().deliveries().get(1);
     assertEquals(DeliveryState.PENDING, first.state());
@@ -488,6 +492,12 @@ class MongoIntegrationRepositoryIT {
         firstDue.plusSeconds(30), 10)).stream().map(r -> r.event().id()).toList());
     assertEquals(List.of(records.get(1).event().id()), await(store.events().claimDue("me", firstDue.plus(spacing),
         firstDue.plusSeconds(30), 10)).stream().map(r -> r.event().id()).toList());
+    // an event with something pending may be in an instance's hands: its lease stays
+    DeliveryStatus third = await(store.events().findById(tenant, records.get(6).event().id())).orElseThrow()
+        .deliveries().get(1);
+    assertEquals(Optional.of(firstDue.plus(spacing.multipliedBy(2))), third.nextAttemptAt());
+    assertEquals(List.of(), await(store.events().claimDue("me", firstDue.plus(spacing.multipliedBy(2)),
+        firstDue.plusSeconds(30), 10)));
 
     // only skipped ones, as enabling asks: none left
     assertEquals(0, await(store.events().requeue(tenant, target, Instant.EPOCH, Set.of(DeliveryState.SKIPPED), firstDue,

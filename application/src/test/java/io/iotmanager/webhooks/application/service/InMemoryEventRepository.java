@@ -236,6 +236,10 @@ final class InMemoryEventRepository implements EventRepository {
         if (d.integrationId().equals(integrationId) && states.contains(d.state())) {
           Instant due = firstDue.plus(spacing.multipliedBy(queued));
           deliveries.set(k, d.requeued(due));
+          if (s.dueAt.isEmpty()) { // nothing was pending: its lease (intake's) ends
+            s.leaseOwner = Optional.empty();
+            s.leaseUntil = Optional.empty();
+          }
           s.dueAt = Optional.of(s.dueAt.filter(at -> at.isBefore(due)).orElse(due));
           queued++;
         }
