@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * An integration's delivery health, kept in its document in {@value IntegrationDocuments#COLLECTION} as
- * one field of ours beside the Go service's (which ignores it, and keeps it when it changes the
- * credentials):
+ * one field of ours beside the Go service's (its driver ignores fields it does not know; our own
+ * credentials updates {@code $set} the credentials only, so the health stays):
  * <pre>{@code
  * health: {consecutive_failures: <int>, last_success_at?: <Date>, last_failure_at?: <Date>,
  *          failing_since?: <Date>, disabled_at?: <Date>, disabled_reason?: "<text>"}
