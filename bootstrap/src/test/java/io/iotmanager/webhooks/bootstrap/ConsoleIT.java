@@ -88,7 +88,9 @@ class ConsoleIT {
             "IOT_MANAGER_DOMAIN_SKIPVERIFY", "true",
             // three quick attempts, then a long wait: long enough to see "pending, next attempt in ..."
             "IOT_MANAGER_WEBHOOKS_RETRY_SCHEDULE", "1s,1s,60s",
-            "IOT_MANAGER_WEBHOOKS_RETRY_JITTER", "0"),
+            "IOT_MANAGER_WEBHOOKS_RETRY_JITTER", "0",
+            // events queued again by a recovery are claimed by the poll: soon, not after 5 s
+            "IOT_MANAGER_WEBHOOKS_EMBEDDED_POLL_INTERVAL", "250ms"),
         List.of(), work).awaitAlive(Duration.ofSeconds(60));
 
     Path profile = Files.createDirectories(work.resolve("chromium-profile"));
