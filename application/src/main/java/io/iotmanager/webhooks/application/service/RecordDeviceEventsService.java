@@ -82,10 +82,13 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
       }
       List<EventRecord> deliverable = records.stream().filter(r -> !r.deliveries().isEmpty()).toList();
       // the lease starts when the write does: time spent waiting for admission does not shorten it
-      return admission.submit(records.size(), arrivedAt,
-          () -> events.insertAll(records, instanceId, clock.instant().plus(lease))).map(stored -> {
+      Instant[] leaseUntil = new Instant[1];
+      return admission.submit(records.size(), arrivedAt, () -> {
+        leaseUntil[0] = clock.instant().plus(lease);
+        return events.insertAll(records, instanceId, leaseUntil[0]);
+      }).map(stored -> {
         if (!deliverable.isEmpty()) {
-          queue.submit(deliverable);
+          queue.submit(deliverable, leaseUntil[0]);
         }
         return records.size();
       });
