@@ -81,6 +81,20 @@ final class Service {
     this.deliveryDeployment = deliveryDeployment;
   }
 
+  /**
+   * How long a renewal holds work waiting in this instance. On MongoDB the lease itself: it bounds how
+   * soon other instances take over a crashed instance's work. On the embedded store no other process can
+   * open the data directory and a restart takes over every lease at once, so waiting work is held for
+   * {@link #EMBEDDED_HELD_LEASE}: renewed once rather than every third of a lease (one document write
+   * each). The cost: work this process stops tracking without writing its outcome (a store that keeps
+   * failing its writes) is attempted again after that time instead of after the lease.
+   */
+  static Duration heldLease(boolean embeddedStore, Duration lease) {
+    return embeddedStore && lease.compareTo(EMBEDDED_HELD_LEASE) < 0 ? EMBEDDED_HELD_LEASE : lease;
+  }
+
+  static final Duration EMBEDDED_HELD_LEASE = Duration.ofMinutes(2);
+
   static MongoStoreSettings storeSettings(ServiceConfig config) {
     return new MongoStoreSettings(config.mongoUrl(), config.mongoDbName(), config.dataDir(),
         config.eventExpTimeoutSeconds(), nonBlank(config.aesEncryptionKey()),
@@ -103,7 +117,8 @@ final class Service {
       DeliverySettings delivery = new DeliverySettings(instanceId, lease,
           Duration.ofSeconds(config.webhooksTimeoutSeconds()), tuning.maxConcurrent(), tuning.maxPerHost(),
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), tuning.retryHorizon(),
-          tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay());
+          tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay())
+          .withHeldLease(heldLease(config.embeddedStore(), lease));
       AddressResolver resolver = Webhooks.resolver(vertx);
       Scheduler scheduler = Delivery.scheduler(vertx);
       WebhookSender sender = Webhooks.sender(vertx, resolver, tuning.maxPerHost());
