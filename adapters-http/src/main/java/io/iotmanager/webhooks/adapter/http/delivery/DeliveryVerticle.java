@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>While the engine's backlog is full, intake's hand-off is refused: the events' birth lease is ended
  * in the store (one command per hand-off), so they are claimable at once, and as soon as the backlog
  * is below its low-water mark the driver polls, without waiting for the poll interval or for a lease to
- * run out.
+ * run out. Until then intake, told by {@link #hasRoom}, stores new events with a lease already ended and
+ * does not hand them over (no command at all to release them).
  */
 final class DeliveryVerticle extends Delivery.Driver {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
@@ -52,6 +53,11 @@ final class DeliveryVerticle extends Delivery.Driver {
   private boolean watching;
   /** Work was left in the store for want of room: poll once the backlog is below this. */
   private final int lowWater;
+  /**
+   * Set on the engine's context when the backlog had no room (a hand-off refused, a poll skipped), cleared
+   * there once it is below the low-water mark; read by intake on its own thread, as a hint.
+   */
+  private volatile boolean full;
   /** Set on the engine's context; read there only. */
   private boolean stopped;
 
@@ -110,6 +116,7 @@ final class DeliveryVerticle extends Delivery.Driver {
         return; // under the birth lease: taken over once it expires (at once by a restart on the embedded store)
       }
       if (engine.backlog() >= maxBacklog) {
+        full = true;
         engine.releaseLeases(stored, leaseUntil).onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("releasing {} event(s) the backlog has no room for failed (claimed once their lease "
@@ -123,6 +130,18 @@ final class DeliveryVerticle extends Delivery.Driver {
     });
   }
 
+  /** Whether intake should hand new events over (else it stores them claimable and calls leftInStore). */
+  @Override
+  public boolean hasRoom() {
+    return !full;
+  }
+
+  /** Intake stored events claimable at once instead of handing them over: poll when there is room. */
+  @Override
+  public void leftInStore() {
+    context.runOnContext(v -> watchBacklog());
+  }
+
   /** Polls once the backlog is below the low-water mark (at once if it is already). */
   private void watchBacklog() {
     if (stopped || watching) {
@@ -131,6 +150,7 @@ final class DeliveryVerticle extends Delivery.Driver {
     watching = true;
     engine.whenBacklogBelow(lowWater, () -> {
       watching = false;
+      full = false;
       poll();
     });
   }
@@ -166,6 +186,7 @@ final class DeliveryVerticle extends Delivery.Driver {
       return;
     }
     if (engine.backlog() >= maxBacklog) {
+      full = true;
       watchBacklog();
       return;
     }

@@ -2,6 +2,8 @@ package io.iotmanager.webhooks.adapter.http.delivery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iotmanager.webhooks.application.port.in.ClaimDueDeliveriesUseCase;
 import io.iotmanager.webhooks.application.port.in.DeliverEventsCommand;
@@ -57,6 +59,7 @@ class DeliveryVerticleTest {
         MAX_BACKLOG, Duration.ofSeconds(1));
     vertx.deployVerticle(driver).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> claims.get() == 1); // the first poll, at start
+    assertTrue(driver.hasRoom());
 
     engine.backlog = MAX_BACKLOG;
     List<EventRecord> refused = List.of(event(), event());
@@ -67,9 +70,12 @@ class DeliveryVerticleTest {
     assertEquals(List.of(), engine.rounds, "not handed to the engine");
     assertEquals(DeliveryVerticle.lowWater(MAX_BACKLOG), engine.mark);
     assertEquals(1, claims.get(), "no poll while the backlog is full");
+    assertFalse(driver.hasRoom(), "intake is told to store new events claimable and keep them");
+    driver.leftInStore();
 
     engine.drainTo(DeliveryVerticle.lowWater(MAX_BACKLOG) - 1);
     await().atMost(Duration.ofSeconds(10)).until(() -> claims.get() == 2);
+    assertTrue(driver.hasRoom(), "below the low-water mark: hand-offs again");
 
     List<EventRecord> taken = List.of(event());
     driver.submit(taken, LEASE_UNTIL);

@@ -20,4 +20,17 @@ public interface DeliveryQueue {
   default void submit(List<EventRecord> stored, Instant leaseUntil) {
     submit(stored);
   }
+
+  /**
+   * Whether the queue takes new work now (any thread; a hint that may be a moment old). When it does
+   * not, intake stores new events with a lease that has already ended (claimable at once, with no write
+   * to release it) and calls {@link #leftInStore} instead of handing them over.
+   */
+  default boolean hasRoom() {
+    return true;
+  }
+
+  /** Events were stored claimable for a poll instead of handed over, because the queue had no room. */
+  default void leftInStore() {
+  }
 }
