@@ -87,6 +87,8 @@ public final class DeliverEventsService implements DeliveryEngine {
      * (the lease it was handed over with, or the last renewal); null when not known.
      */
     Instant leaseUntil;
+    /** Counts the times it became {@link #auto}: a renewal sent before the last one says nothing of its lease. */
+    int autoSince;
 
     Tracked(EventRecord record) {
       this.record = record;
@@ -212,7 +214,9 @@ public final class DeliverEventsService implements DeliveryEngine {
     if (t.auto != auto) {
       t.auto = auto;
       autoCount += auto ? 1 : -1;
-      if (!auto) {
+      if (auto) {
+        t.autoSince++;
+      } else {
         t.leaseUntil = null;
         if (backlogWatcher != null && autoCount < backlogMark) {
           Runnable watcher = backlogWatcher;
@@ -288,9 +292,11 @@ public final class DeliverEventsService implements DeliveryEngine {
     Instant now = clock.instant();
     Instant renewBefore = now.plus(settings.lease().multipliedBy(2).dividedBy(3));
     List<Tracked> due = new ArrayList<>();
+    List<Integer> since = new ArrayList<>();
     tracked.values().forEach(t -> {
       if (t.auto && (t.leaseUntil == null || t.leaseUntil.isBefore(renewBefore))) {
         due.add(t);
+        since.add(t.autoSince);
       }
     });
     if (due.isEmpty()) {
@@ -299,13 +305,18 @@ public final class DeliverEventsService implements DeliveryEngine {
     Instant until = now.plus(settings.heldLease());
     List<Future<Void>> writes = new ArrayList<>();
     for (int from = 0; from < due.size(); from += LEASE_RENEWAL_CHUNK) {
-      List<Tracked> chunk = due.subList(from, Math.min(due.size(), from + LEASE_RENEWAL_CHUNK));
+      int to = Math.min(due.size(), from + LEASE_RENEWAL_CHUNK);
+      List<Tracked> chunk = due.subList(from, to);
+      List<Integer> chunkSince = since.subList(from, to);
       writes.add(events.extendLeases(settings.instanceId(), chunk.stream().map(t -> t.record.event().id())
-          .toList(), until).onSuccess(v -> chunk.forEach(t -> {
-            if (t.auto) {
-              t.leaseUntil = later(t.leaseUntil, until);
+          .toList(), until).onSuccess(v -> {
+            for (int i = 0; i < chunk.size(); i++) {
+              Tracked t = chunk.get(i);
+              if (t.auto && t.autoSince == chunkSince.get(i)) { // still the hold the renewal was sent for
+                t.leaseUntil = later(t.leaseUntil, until);
+              }
             }
-          })));
+          }));
     }
     Future<?> all = Future.all(writes); // as a Future: CompositeFuture is not in the async kernel
     return all.map(due.size());
