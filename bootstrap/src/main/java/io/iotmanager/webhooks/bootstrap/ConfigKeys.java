@@ -105,7 +105,8 @@ final class ConfigKeys {
       duration(Duration.ZERO), "on SIGTERM, how long attempts in flight may take to end; " + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_WARM_UP = ConfigKey.of("webhooks_warm_up", "5s",
       duration(Duration.ZERO), "at start-up, before the port opens, how long the delivery and intake paths may "
-          + "be run over with synthetic events (nothing stored or sent out), so that the first events are as fast "
+          + "be run over with synthetic events (nothing stored or sent out), and then at most as long again for the JIT "
+          + "compilers to settle, so that the first events are as fast "
           + "as later ones; `0s` turns it off; " + DURATION);
 
   // ---- intake under overload (see [Operations](#operations))

@@ -139,7 +139,7 @@ final class Service {
               new CreateIntegrationService(integrations, destinations, ids, config.maxIntegrationsPerTenant()),
               new ListIntegrationsService(integrations),
               new GetIntegrationService(integrations),
-              new SetIntegrationCredentialsService(integrations, destinations),
+              new SetIntegrationCredentialsService(integrations, destinations, clock),
               new DeleteIntegrationService(integrations)),
           new EventRoutes(identities,
               new ListEventsService(events),
@@ -175,14 +175,16 @@ final class Service {
    * so that the first events after start-up are as fast as later ones: the store's codecs and read
    * commands, the address resolver, a delivery rehearsal (synthetic events through an engine like the
    * real one, the real sender, to a throwaway loopback receiver) and the intake routes on a throwaway
-   * loopback server for a tenant that does not exist. Nothing is written to the store, nothing leaves
-   * the process, nothing is counted in the metrics. Bounded in time; a failure only costs speed.
+   * loopback server for a tenant that does not exist; then it waits, at most as long again, for the JIT
+   * compilers to finish what that gave them ({@link CompilerSettle}). Nothing is written to the store,
+   * nothing leaves the process, nothing is counted in the metrics. Bounded in time; a failure only costs
+   * speed.
    */
   private static Future<Void> warmUp(Vertx vertx, MongoStore store, WebhookSender sender, AddressResolver resolver,
       Scheduler scheduler, DeliverySettings delivery, HttpSettings http, List<Endpoint> endpoints, Duration budget) {
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
-    int[] counts = new int[3];
+    int[] counts = new int[4];
     return resolver.resolve("localhost").otherwiseEmpty()
         .compose(resolved -> share(deadline, budget, WARM_UP_DELIVERY)
             .map(part -> rehearseDelivery(vertx, sender, scheduler, delivery, part))
@@ -198,8 +200,12 @@ final class Service {
           return share(deadline, budget, WARM_UP_STORE).map(part -> store.warmUp(WARM_UP_ROUNDS / 5, part))
               .orElse(Future.succeededFuture(0));
         })
-        .map(converted -> {
+        .compose(converted -> {
           counts[2] = converted;
+          return CompilerSettle.await(vertx, budget);
+        })
+        .map(waited -> {
+          counts[3] = waited.intValue();
           return (Void) null;
         })
         .otherwise(err -> {
@@ -207,8 +213,9 @@ final class Service {
           return null;
         })
         .onComplete(ar -> LOG.info("warmed up in {} ms: {} events through a delivery rehearsal to a loopback "
-            + "receiver, {} intake calls for no tenant, {} events through the store's codecs",
-            (System.nanoTime() - start) / 1_000_000L, counts[0], counts[1], counts[2]));
+            + "receiver, {} intake calls for no tenant, {} events through the store's codecs, then {} ms for the "
+            + "JIT compilers to settle", (System.nanoTime() - start) / 1_000_000L, counts[0], counts[1], counts[2],
+            counts[3]));
   }
 
   /**

@@ -16,7 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +32,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -356,6 +361,65 @@ class DeliveryIT {
     Receiver.Received second = got.get(1);
     assertEquals(hex(hmacSha256(HexFormat.of().parseHex("c0ffee"), second.body().getBytes(StandardCharsets.UTF_8))),
         second.headers().get("x-men-signature"), "signed with the new secret");
+  }
+
+  /** Verifies a request as a receiver holding only {@code secretHex} does, with the official library. */
+  private static void verifyWith(String secretHex, Receiver.Received request) throws WebhookVerificationException {
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    request.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+    new Webhook(HexFormat.of().parseHex(secretHex)).verify(request.body(), headers);
+  }
+
+  private static void putCredentials(TestService on, String token, String id, String url, String secretHex,
+      int previousSecretValidFor) throws Exception {
+    JsonObject body = new JsonObject().put("type", "http")
+        .put("http", new JsonObject().put("url", url).put("secret", secretHex))
+        .put("previous_secret_valid_for", previousSecretValidFor);
+    HttpResponse<String> put = on.call("PUT", TestService.MANAGEMENT + "/integrations/" + id + "/credentials", token,
+        body.encode());
+    assertEquals(204, put.statusCode(), put.body());
+  }
+
+  /**
+   * Secret rotation over real HTTP: after the secret changed, each secret alone verifies a request with the
+   * official Standard Webhooks library while the overlap lasts; once it has ended (here a one-second overlap
+   * set on a later call) only the new secret does, and {@code X-Men-Signature} is the new secret's throughout.
+   */
+  @Test
+  void duringASecretRotationEachSecretVerifiesUntilTheOverlapEnds() throws Exception {
+    String integrationId = createWebhook(service, token, receiver.url("/hook"), SECRET);
+    Instant putStarted = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    putCredentials(service, token, integrationId, receiver.url("/hook"), "c0ffee", 3600);
+    Instant putAnswered = Instant.now();
+    HttpResponse<String> shown = service.call("GET", TestService.MANAGEMENT + "/integrations/" + integrationId, token,
+        null);
+    JsonObject http = new JsonObject(shown.body()).getJsonObject("credentials").getJsonObject("http");
+    assertEquals("<omitted>", http.getString("secret"));
+    Instant validUntil = Instant.parse(http.getString("previous_secret_valid_until"));
+    assertFalse(validUntil.isBefore(putStarted.plusSeconds(3600)) || validUntil.isAfter(putAnswered.plusSeconds(3600)),
+        validUntil + " should be an hour after the change");
+
+    decommission(service, tenant, "dev-1");
+    awaitRequests(1);
+    Receiver.Received during = receiver.received().get(0);
+    verifyWith("c0ffee", during);
+    verifyWith(SECRET, during);
+    assertEquals(2, during.headers().get("webhook-signature").split(" ").length, during.headers().toString());
+    assertEquals(hex(hmacSha256(HexFormat.of().parseHex("c0ffee"), during.body().getBytes(StandardCharsets.UTF_8))),
+        during.headers().get("x-men-signature"), "X-Men-Signature: the new secret only");
+
+    Instant shortened = Instant.now();
+    putCredentials(service, token, integrationId, receiver.url("/hook"), "c0ffee", 1); // the overlap ends in 1 s
+    Instant end = shortened.plusSeconds(1);
+    await(WAIT, "the end of the overlap", () -> Instant.now().isAfter(end));
+    decommission(service, tenant, "dev-2");
+    awaitRequests(2);
+    Receiver.Received after = receiver.received().get(1);
+    verifyWith("c0ffee", after);
+    assertThrows(WebhookVerificationException.class, () -> verifyWith(SECRET, after));
+    assertEquals(1, after.headers().get("webhook-signature").split(" ").length);
+    assertEquals(hex(hmacSha256(HexFormat.of().parseHex("c0ffee"), after.body().getBytes(StandardCharsets.UTF_8))),
+        after.headers().get("x-men-signature"));
   }
 
   @Test

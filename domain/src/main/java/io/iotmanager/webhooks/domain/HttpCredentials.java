@@ -2,11 +2,16 @@ package io.iotmanager.webhooks.domain;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Where and how a webhook is sent: the URL and an optional signing secret. */
-public record HttpCredentials(URI url, Optional<WebhookSecret> secret) {
+/**
+ * Where and how a webhook is sent: the URL, an optional signing secret and, after the secret was
+ * changed, the previous secret while its overlap lasts ({@link PreviousSecret}).
+ */
+public record HttpCredentials(URI url, Optional<WebhookSecret> secret, Optional<PreviousSecret> previousSecret) {
   public HttpCredentials {
     if (url == null) {
       throw new DomainValidationException("url: cannot be blank");
@@ -14,6 +19,8 @@ public record HttpCredentials(URI url, Optional<WebhookSecret> secret) {
     if (secret == null) {
       secret = Optional.empty();
     }
+    // a previous secret only means something next to a current one
+    previousSecret = previousSecret == null || secret.isEmpty() ? Optional.empty() : previousSecret;
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new DomainValidationException("url: scheme must be http or https");
@@ -40,6 +47,28 @@ public record HttpCredentials(URI url, Optional<WebhookSecret> secret) {
     }
   }
 
+  /** Without a previous secret. */
+  public HttpCredentials(URI url, Optional<WebhookSecret> secret) {
+    this(url, secret, Optional.empty());
+  }
+
+  public HttpCredentials withPreviousSecret(Optional<PreviousSecret> previous) {
+    return new HttpCredentials(url, secret, previous);
+  }
+
+  /**
+   * The secrets a request that starts at {@code at} is signed with: none without a secret; else the
+   * secret, followed by the previous one while it is valid at {@code at} (and differs from it).
+   */
+  public List<WebhookSecret> signingSecrets(Instant at) {
+    if (secret.isEmpty()) {
+      return List.of();
+    }
+    return previousSecret.filter(p -> p.isValidAt(at) && !p.secret().equals(secret.get()))
+        .map(p -> List.of(secret.get(), p.secret()))
+        .orElseGet(() -> List.of(secret.get()));
+  }
+
   public String host() {
     return url.getHost();
   }
@@ -53,6 +82,6 @@ public record HttpCredentials(URI url, Optional<WebhookSecret> secret) {
   @Override
   public String toString() {
     return "HttpCredentials[url=" + shownUrl() + ", secret=" + secret.map(s -> WebhookSecret.OMITTED).orElse("none")
-        + "]";
+        + previousSecret.map(p -> ", previousSecret=" + p).orElse("") + "]";
   }
 }

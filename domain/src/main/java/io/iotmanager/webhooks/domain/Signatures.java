@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -94,13 +95,38 @@ public final class Signatures {
    */
   public static Map<String, String> requestHeaders(String userAgent, Optional<WebhookSecret> secret, UUID eventId,
       long timestampSeconds, byte[] body) {
+    requireNonNull(secret, "secret");
+    return requestHeaders(userAgent, secret.map(List::of).orElse(List.of()), eventId, timestampSeconds, body);
+  }
+
+  /**
+   * As {@link #requestHeaders(String, Optional, UUID, long, byte[])} with the secrets of a rotation
+   * ({@link HttpCredentials#signingSecrets}), the current one first: {@code X-Men-Signature} is keyed with
+   * the first only; {@code webhook-signature} carries one {@code v1,} signature per secret, in that order,
+   * separated by a space (the Standard Webhooks way to rotate a key: a receiver accepts the request when
+   * any of them verifies). Unsigned when {@code secrets} is empty.
+   */
+  public static Map<String, String> requestHeaders(String userAgent, List<WebhookSecret> secrets, UUID eventId,
+      long timestampSeconds, byte[] body) {
     requireNonNull(userAgent, "user agent");
+    requireNonNull(secrets, "secrets");
+    requireNonNull(eventId, "event id");
+    requireNonNull(body, "body");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     headers.put("User-Agent", userAgent);
     headers.put(WEBHOOK_ID_HEADER, eventId.toString());
     headers.put(WEBHOOK_TIMESTAMP_HEADER, Long.toString(timestampSeconds));
-    headers.putAll(headersFor(secret, eventId, timestampSeconds, body));
+    if (!secrets.isEmpty()) {
+      headers.putAll(headersFor(Optional.of(secrets.get(0)), eventId, timestampSeconds, body));
+      if (secrets.size() > 1) {
+        StringBuilder signatures = new StringBuilder(headers.get(WEBHOOK_SIGNATURE_HEADER));
+        for (WebhookSecret other : secrets.subList(1, secrets.size())) {
+          signatures.append(' ').append(standardWebhooksSignature(other, eventId.toString(), timestampSeconds, body));
+        }
+        headers.put(WEBHOOK_SIGNATURE_HEADER, signatures.toString());
+      }
+    }
     return Collections.unmodifiableMap(headers);
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -174,5 +175,40 @@ class SignaturesTest {
   void rfc2104HelperAgreesWithTheApiVector() throws Exception {
     assertEquals("f6493416bc5db7ce6c48d4b439943d7d6fcda7d114baeef10d51d4720dbf662d",
         HexFormat.of().formatHex(rfc2104HmacSha256(HexFormat.of().parseHex("deadbeef"), BODY)));
+  }
+
+  /**
+   * A rotation's secrets: {@code X-Men-Signature} with the first (current) only, {@code webhook-signature} with one
+   * {@code v1,} signature per secret in order, separated by a space; one secret gives what the single-secret
+   * form gives, none an unsigned request.
+   */
+  @Test
+  void withSeveralSecretsWebhookSignatureListsOnePerSecretCurrentFirst() {
+    WebhookSecret current = WebhookSecret.fromHex("c0ffee");
+    WebhookSecret previous = WebhookSecret.fromHex("deadbeef");
+    Map<String, String> both = Signatures.requestHeaders("ua", List.of(current, previous), ZERO_ID, TIMESTAMP, BODY);
+    assertEquals(Signatures.standardWebhooksSignature(current, ZERO_ID.toString(), TIMESTAMP, BODY) + " "
+        + Signatures.standardWebhooksSignature(previous, ZERO_ID.toString(), TIMESTAMP, BODY),
+        both.get(Signatures.WEBHOOK_SIGNATURE_HEADER));
+    assertEquals(Signatures.menSignature(current, BODY), both.get(Signatures.MEN_SIGNATURE_HEADER));
+
+    assertEquals(Signatures.requestHeaders("ua", Optional.of(current), ZERO_ID, TIMESTAMP, BODY),
+        Signatures.requestHeaders("ua", List.of(current), ZERO_ID, TIMESTAMP, BODY));
+    assertEquals(Signatures.requestHeaders("ua", Optional.empty(), ZERO_ID, TIMESTAMP, BODY),
+        Signatures.requestHeaders("ua", List.of(), ZERO_ID, TIMESTAMP, BODY));
+  }
+
+  /** The previous secret signs strictly before the end of its overlap, and never without a current secret. */
+  @Test
+  void signingSecretsIncludeThePreviousOneOnlyDuringItsOverlap() {
+    Instant end = Instant.parse("2030-01-01T00:00:00Z");
+    WebhookSecret current = WebhookSecret.fromHex("c0ffee");
+    WebhookSecret previous = WebhookSecret.fromHex("deadbeef");
+    HttpCredentials http = new HttpCredentials(java.net.URI.create("https://example.com/"), Optional.of(current),
+        Optional.of(new PreviousSecret(previous, end)));
+    assertEquals(List.of(current, previous), http.signingSecrets(end.minusMillis(1)));
+    assertEquals(List.of(current), http.signingSecrets(end));
+    assertEquals(List.of(), new HttpCredentials(java.net.URI.create("https://example.com/"), Optional.empty(),
+        Optional.of(new PreviousSecret(previous, end))).signingSecrets(end.minusSeconds(60)));
   }
 }

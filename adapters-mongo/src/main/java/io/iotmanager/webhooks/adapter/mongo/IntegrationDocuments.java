@@ -5,10 +5,16 @@ import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationScope;
+import io.iotmanager.webhooks.domain.PreviousSecret;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -29,6 +35,12 @@ import java.util.UUID;
  * stored like the webhook secret, the others as text. The Go service stores the AWS policy document as
  * {@code device_policy_arn}: that name is kept in the document. A description is absent when empty.
  *
+ * <p>Fields of this service only, which the Go service does not know and ignores (extra fields do not stop
+ * it from reading the document): {@code scopes: ["deviceauth", …]} when the integration was given scopes,
+ * and during a secret rotation's overlap {@code credentials.http.previous_secret} (stored exactly like
+ * {@code secret}) with {@code credentials.http.previous_secret_valid_until} (a date). A credentials change
+ * through the Go service replaces {@code credentials} whole, and so drops the previous secret.
+ *
  * <p>Reading never fails on another provider's secret field: one that no configured key decrypts reads
  * as {@code <omitted>} (it is never shown, sent or used), so such a tenant's listing and intake work.
  */
@@ -43,8 +55,13 @@ final class IntegrationDocuments {
   static final String URL = "url";
   static final String SECRET = "secret";
   static final String DESCRIPTION = "description";
+  static final String SCOPES = "scopes";
+  static final String PREVIOUS_SECRET = "previous_secret";
+  static final String PREVIOUS_SECRET_VALID_UNTIL = "previous_secret_valid_until";
   /** Dotted path of the stored secret, for queries and conditional updates. */
   static final String SECRET_PATH = CREDENTIALS + "." + HTTP + "." + SECRET;
+  /** Dotted path of the stored previous secret of a rotation. */
+  static final String PREVIOUS_SECRET_PATH = CREDENTIALS + "." + HTTP + "." + PREVIOUS_SECRET;
   /** The policy document's name in the API, and the Go service's name for it in the document. */
   private static final String POLICY_API_NAME = "device_policy_document";
   private static final String POLICY_STORED_NAME = "device_policy_arn";
@@ -60,6 +77,8 @@ final class IntegrationDocuments {
     if (!integration.description().isEmpty()) {
       document.put(DESCRIPTION, integration.description());
     }
+    integration.scopes().ifPresent(scopes -> document.put(SCOPES,
+        new JsonArray(scopes.stream().map(IntegrationScope::wireName).toList())));
     return document;
   }
 
@@ -85,6 +104,9 @@ final class IntegrationDocuments {
     credentials.http().ifPresent(http -> {
       JsonObject httpDocument = new JsonObject().put(URL, http.url().toString());
       http.secret().ifPresent(secret -> httpDocument.put(SECRET, keys.encode(secret.bytes())));
+      http.previousSecret().ifPresent(previous -> httpDocument
+          .put(PREVIOUS_SECRET, keys.encode(previous.secret().bytes()))
+          .put(PREVIOUS_SECRET_VALID_UNTIL, DocumentValues.date(previous.validUntil())));
       document.put(HTTP, httpDocument);
     });
     return document;
@@ -118,7 +140,7 @@ final class IntegrationDocuments {
           .orElseThrow(() -> new StoredDocumentException("unknown provider " + providerName));
       Credentials credentials = credentialsFrom(document.getJsonObject(CREDENTIALS), keys);
       String description = DocumentValues.optionalString(document, DESCRIPTION).orElse("");
-      return new Integration(id, tenantId, provider, credentials, description);
+      return new Integration(id, tenantId, provider, credentials, description, scopesFrom(document));
     } catch (StoredDocumentException | DomainValidationException | ClassCastException e) {
       throw new StoredDocumentException("integration " + id + " cannot be read: " + e.getMessage(), e);
     }
@@ -136,7 +158,7 @@ final class IntegrationDocuments {
       Optional<WebhookSecret> secret = h.getValue(SECRET) != null
           ? Optional.of(WebhookSecret.ofBytes(keys.decode(h.getValue(SECRET))))
           : Optional.empty();
-      return new HttpCredentials(HttpCredentials.parseUrl(url), secret);
+      return new HttpCredentials(HttpCredentials.parseUrl(url), secret, previousSecretFrom(h, keys));
     });
     Map<String, String> opaque = new HashMap<>();
     for (Map.Entry<String, Object> field : document) {
@@ -156,6 +178,40 @@ final class IntegrationDocuments {
       }
     }
     return new Credentials(type, http, opaque);
+  }
+
+  /** Absent when the document has none (or null); a value this service does not know is left out. */
+  private static Optional<List<IntegrationScope>> scopesFrom(JsonObject document) {
+    if (!(document.getValue(SCOPES) instanceof JsonArray stored)) {
+      return Optional.empty();
+    }
+    List<IntegrationScope> scopes = new ArrayList<>();
+    for (Object value : stored) {
+      if (value instanceof String name) {
+        IntegrationScope.fromWire(name).ifPresent(scopes::add);
+      }
+    }
+    return Optional.of(scopes);
+  }
+
+  /**
+   * The previous secret of a rotation, when both its fields are there; one no configured key decrypts is
+   * left out (requests are then signed with the current secret only) rather than making the integration
+   * unreadable.
+   */
+  private static Optional<PreviousSecret> previousSecretFrom(JsonObject http, SecretStorage keys) {
+    Object stored = http.getValue(PREVIOUS_SECRET);
+    if (stored == null) {
+      return Optional.empty();
+    }
+    Optional<Instant> validUntil;
+    try {
+      validUntil = DocumentValues.optionalInstant(http, PREVIOUS_SECRET_VALID_UNTIL);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    return validUntil.flatMap(until -> keys.tryDecode(stored)
+        .map(bytes -> new PreviousSecret(WebhookSecret.ofBytes(bytes), until)));
   }
 
   private static String opaqueValue(String name, Object value, SecretStorage keys) {

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Key rotation ({@code re-encrypt}): rewrites every stored secret (webhook secrets, and the secret fields
- * of other providers' credentials such as iot-hub's {@code connection_string}) into the form {@code to}
+ * Key rotation ({@code re-encrypt}): rewrites every stored secret (webhook secrets, the previous secret of a
+ * webhook secret rotation while it is stored, and the secret fields of other providers' credentials such as
+ * iot-hub's {@code connection_string}) into the form {@code to}
  * writes, reading each with {@code from}. A secret already in that form is left alone, so a second run
  * changes nothing; each rewrite is conditional on the stored value not having changed meanwhile. Runs
  * one secret at a time (integrations are few).
@@ -58,6 +59,10 @@ final class SecretRotation {
       if (http != null && http.getValue(IntegrationDocuments.SECRET) != null) {
         secrets.add(new StoredSecret(id, IntegrationDocuments.SECRET_PATH,
             http.getValue(IntegrationDocuments.SECRET), false));
+      }
+      if (http != null && http.getValue(IntegrationDocuments.PREVIOUS_SECRET) != null) {
+        secrets.add(new StoredSecret(id, IntegrationDocuments.PREVIOUS_SECRET_PATH,
+            http.getValue(IntegrationDocuments.PREVIOUS_SECRET), false));
       }
       for (Map.Entry<String, Object> field : IntegrationDocuments.storedOpaqueSecrets(credentials).entrySet()) {
         secrets.add(new StoredSecret(id, IntegrationDocuments.CREDENTIALS + "." + field.getKey(), field.getValue(),

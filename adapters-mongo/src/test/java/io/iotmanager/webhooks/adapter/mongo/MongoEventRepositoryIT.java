@@ -179,7 +179,7 @@ class MongoEventRepositoryIT {
     long before = insertCommands();
     await(repository.insertAll(batch, OWNER, BASE.plusSeconds(30)));
     assertEquals(1, insertCommands() - before, "one bulk write for the whole batch");
-    // on a real server, count the insert commands it actually received
+    // on a real server, count the write commands it actually received on the collection
     insertsBefore.ifPresent(count -> assertEquals(count + 1, serverInsertCommands().orElseThrow()));
     assertEquals(100, await(repository.find(tenant, 0, 500, Optional.empty())).size());
 
@@ -188,16 +188,24 @@ class MongoEventRepositoryIT {
     assertEquals(beforeEmpty, insertCommands(), "an empty batch costs no command");
   }
 
-  /** {@code serverStatus.metrics.commands.insert.total} where the server reports it (a real MongoDB). */
+  /**
+   * The write commands the server received on this class's event collection ({@code $collStats}
+   * {@code latencyStats.writes.ops}, one per command however many documents it carries), where the server
+   * reports it (a real MongoDB). Counted per collection of this class's own database, so tests running
+   * beside it on the same server do not count.
+   */
   static Optional<Long> serverInsertCommands() {
     if (!TestStores.realMongo()) {
       return Optional.empty();
     }
-    JsonObject status = await(store.client().runCommand("serverStatus", new JsonObject().put("serverStatus", 1)));
-    return Optional.ofNullable(status.getJsonObject("metrics"))
-        .map(m -> m.getJsonObject("commands"))
-        .map(c -> c.getJsonObject("insert"))
-        .map(i -> ((Number) i.getValue("total")).longValue());
+    JsonObject reply = await(store.client().runCommand("aggregate", new JsonObject()
+        .put("aggregate", EventDocuments.COLLECTION)
+        .put("pipeline", new JsonArray().add(new JsonObject().put("$collStats",
+            new JsonObject().put("latencyStats", new JsonObject()))))
+        .put("cursor", new JsonObject())));
+    JsonArray batch = reply.getJsonObject("cursor").getJsonArray("firstBatch");
+    return Optional.of(batch.isEmpty() ? 0L // no such collection yet: nothing written to it
+        : batch.getJsonObject(0).getJsonObject("latencyStats").getJsonObject("writes").getLong("ops"));
   }
 
   @Test

@@ -15,10 +15,14 @@ import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationScope;
+import io.iotmanager.webhooks.domain.PreviousSecret;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -224,5 +228,76 @@ class MongoIntegrationRepositoryIT {
         .sorted(java.util.Comparator.comparing((UUID id) -> id.toString().replace("-", "")))
         .forEach(expected::add);
     assertEquals(expected, await(repository.findByTenant(tenant)).stream().map(Integration::id).toList());
+  }
+
+  static JsonObject document(Integration integration) {
+    return await(store.client().findOne("integrations",
+        new JsonObject().put("_id", DocumentValues.uuid(integration.id())), null));
+  }
+
+  /** Scopes are stored and read back as given: absent, an empty list, or a list (each value once). */
+  @Test
+  void storesAndReadsScopesAsGiven() {
+    String tenant = tenant();
+    Credentials credentials = Credentials.http(new HttpCredentials(URI.create("https://example.com/s"), Optional.empty()));
+    Integration both = new Integration(UUID.randomUUID(), tenant, Provider.WEBHOOK, credentials, "",
+        Optional.of(List.of(IntegrationScope.INVENTORY, IntegrationScope.DEVICEAUTH, IntegrationScope.INVENTORY)));
+    Integration empty = new Integration(UUID.randomUUID(), tenant, Provider.WEBHOOK, credentials, "",
+        Optional.of(List.of()));
+    Integration none = new Integration(UUID.randomUUID(), tenant, Provider.WEBHOOK, credentials, "");
+    for (Integration integration : List.of(both, empty, none)) {
+      await(repository.insert(integration, 3));
+    }
+
+    assertEquals(new JsonArray().add("inventory").add("deviceauth"), document(both).getJsonArray("scopes"));
+    assertEquals(new JsonArray(), document(empty).getJsonArray("scopes"));
+    assertFalse(document(none).containsKey("scopes"), "no scopes, no field: the document the Go service writes");
+
+    assertEquals(Optional.of(List.of(IntegrationScope.INVENTORY, IntegrationScope.DEVICEAUTH)),
+        await(repository.findById(tenant, both.id())).orElseThrow().scopes());
+    assertEquals(Optional.of(List.of()), await(repository.findById(tenant, empty.id())).orElseThrow().scopes());
+    assertEquals(Optional.empty(), await(repository.findById(tenant, none.id())).orElseThrow().scopes());
+
+    Credentials replaced = Credentials.http(new HttpCredentials(URI.create("https://example.com/t"), Optional.empty()));
+    assertTrue(await(repository.updateCredentials(tenant, both.id(), replaced)));
+    assertEquals(both.scopes(), await(repository.findById(tenant, both.id())).orElseThrow().scopes(),
+        "a credentials change keeps the scopes");
+  }
+
+  /**
+   * The previous secret of a rotation sits next to the secret, in the same stored form, with the end of its
+   * overlap as a date; the Go service's fields are unchanged.
+   */
+  @Test
+  void storesThePreviousSecretLikeTheSecretWithTheEndOfItsOverlap() {
+    String tenant = tenant();
+    Integration integration = webhook(tenant, "https://example.com/p", Optional.of(WebhookSecret.fromHex("0a0b")));
+    await(repository.insert(integration, 1));
+    Instant until = Instant.parse("2030-01-02T03:04:05.678Z");
+    Credentials rotated = Credentials.http(new HttpCredentials(URI.create("https://example.com/p"),
+        Optional.of(WebhookSecret.fromHex("0c0d")),
+        Optional.of(new PreviousSecret(WebhookSecret.fromHex("0a0b"), until))));
+    assertTrue(await(repository.updateCredentials(tenant, integration.id(), rotated)));
+
+    JsonObject http = document(integration).getJsonObject("credentials").getJsonObject("http");
+    assertEquals(Set.of("url", "secret", "previous_secret", "previous_secret_valid_until"), http.fieldNames());
+    assertArrayEquals(new byte[] {0x0c, 0x0d}, DocumentValues.optionalBinary(http.getJsonObject("secret"), "data")
+        .orElseThrow());
+    JsonObject previous = http.getJsonObject("previous_secret");
+    assertEquals(Set.of("algorithm", "data"), previous.fieldNames());
+    assertEquals("AES_256_CFB_HMAC_SHA512", previous.getString("algorithm"));
+    assertArrayEquals(new byte[] {0x0a, 0x0b}, DocumentValues.optionalBinary(previous, "data").orElseThrow());
+    assertEquals(Optional.of(until), DocumentValues.optionalInstant(http, "previous_secret_valid_until"));
+
+    HttpCredentials read = await(repository.findById(tenant, integration.id())).orElseThrow().credentials().http()
+        .orElseThrow();
+    assertEquals(Optional.of(WebhookSecret.fromHex("0c0d")), read.secret());
+    assertEquals(Optional.of(new PreviousSecret(WebhookSecret.fromHex("0a0b"), until)), read.previousSecret());
+
+    Credentials plain = Credentials.http(new HttpCredentials(URI.create("https://example.com/p"),
+        Optional.of(WebhookSecret.fromHex("0c0d"))));
+    assertTrue(await(repository.updateCredentials(tenant, integration.id(), plain)));
+    assertEquals(Set.of("url", "secret"), document(integration).getJsonObject("credentials").getJsonObject("http")
+        .fieldNames(), "dropped with the overlap");
   }
 }

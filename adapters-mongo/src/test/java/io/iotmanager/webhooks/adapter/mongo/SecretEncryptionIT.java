@@ -14,6 +14,7 @@ import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.PreviousSecret;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
 import io.vertx.core.Vertx;
@@ -22,6 +23,7 @@ import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -330,5 +332,59 @@ class SecretEncryptionIT {
         TestStores.settings(SERVER.server(), dbName).withAesKeys(Optional.of("c2hvcnQ="), Optional.empty())));
     assertInstanceOf(IllegalArgumentException.class, malformed);
     assertTrue(malformed.getMessage().contains("aes_encryption_key"), malformed.getMessage());
+  }
+
+  static Object storedPreviousSecret(MongoStore store, Integration integration) {
+    JsonObject document = await(store.client().findOne("integrations",
+        new JsonObject().put("_id", DocumentValues.uuid(integration.id())), null));
+    return document.getJsonObject("credentials").getJsonObject("http").getValue("previous_secret");
+  }
+
+  static Credentials rotated(Integration integration, String newHex, String previousHex) {
+    return Credentials.http(new HttpCredentials(integration.credentials().http().orElseThrow().url(),
+        Optional.of(WebhookSecret.fromHex(newHex)),
+        Optional.of(new PreviousSecret(WebhookSecret.fromHex(previousHex), Instant.parse("2030-01-01T00:00:00Z")))));
+  }
+
+  static String previousSecretOf(MongoStore store, Integration integration) {
+    return await(store.integrations().findById(integration.tenantId(), integration.id())).orElseThrow()
+        .credentials().http().orElseThrow().previousSecret().orElseThrow().secret().toHex();
+  }
+
+  /** The previous secret of a rotation is stored exactly like the secret: an AES blob under the key. */
+  @Test
+  void withAKeyThePreviousSecretIsStoredEncryptedLikeTheSecret() {
+    MongoStore encrypted = store(Optional.of(KEY_A), Optional.empty());
+    Integration integration = webhook("t1", "deadbeef");
+    await(encrypted.integrations().insert(integration, 1));
+    assertTrue(await(encrypted.integrations().updateCredentials("t1", integration.id(),
+        rotated(integration, "c0ffee", "deadbeef"))));
+
+    byte[] blob = storedData(storedPreviousSecret(encrypted, integration));
+    assertEquals(1 + 16 + 4 + 64, blob.length, "0x01 || IV || ciphertext || HMAC-SHA512");
+    assertEquals(SecretCipher.VERSION, blob[0]);
+    assertArrayEquals(HexFormat.of().parseHex("deadbeef"), SecretCipher.fromBase64Key(KEY_A).decrypt(blob));
+    assertEquals("deadbeef", previousSecretOf(store(Optional.of(KEY_A), Optional.empty()), integration));
+    assertEquals("c0ffee", secretOf(encrypted, integration));
+  }
+
+  /** {@code re-encrypt} rewrites the previous secret with the secret, and reads it under the new key after. */
+  @Test
+  void reencryptSecretsCoversThePreviousSecret() {
+    MongoStore plain = store(Optional.empty(), Optional.empty());
+    Integration integration = webhook("t1", "01");
+    await(plain.integrations().insert(integration, 1));
+    assertTrue(await(plain.integrations().updateCredentials("t1", integration.id(), rotated(integration, "02", "01"))));
+
+    assertEquals(2L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))), "the secret and the previous one");
+    assertEquals(0L, await(plain.reencryptSecrets(Optional.empty(), Optional.of(KEY_A))), "idempotent");
+    assertArrayEquals(new byte[] {1},
+        SecretCipher.fromBase64Key(KEY_A).decrypt(storedData(storedPreviousSecret(plain, integration))));
+    MongoStore underA = store(Optional.of(KEY_A), Optional.empty());
+    assertEquals("01", previousSecretOf(underA, integration));
+    assertEquals("02", secretOf(underA, integration));
+
+    assertEquals(2L, await(plain.reencryptSecrets(Optional.of(KEY_A), Optional.empty())), "back to plain bytes");
+    assertArrayEquals(new byte[] {1}, storedData(storedPreviousSecret(plain, integration)));
   }
 }

@@ -27,7 +27,7 @@ public final class CreateIntegrationService implements CreateIntegrationUseCase 
   public Future<Integration> createIntegration(CreateIntegrationCommand command) {
     return destinationCheck.check(command.credentials()).compose(ok -> {
       Integration integration = new Integration(ids.get(), command.tenantId(), command.provider(),
-          command.credentials(), command.description());
+          command.credentials(), command.description(), command.scopes());
       return integrations.insert(integration, maxPerTenant).map(integration);
     });
   }

@@ -442,8 +442,9 @@ public final class DeliverEventsService implements DeliveryEngine {
   private Future<Step> post(Event event, int index, DeliveryStatus d, HttpCredentials http, AttemptTrigger trigger) {
     Instant started = clock.instant();
     byte[] body = event.bodyBytes();
-    Map<String, String> headers = Signatures.requestHeaders(settings.userAgent(), http.secret(), event.id(),
-        started.getEpochSecond(), body);
+    // the previous secret signs too while its overlap lasts at the start of this attempt
+    Map<String, String> headers = Signatures.requestHeaders(settings.userAgent(), http.signingSecrets(started),
+        event.id(), started.getEpochSecond(), body);
     return sender.send(new WebhookRequest(http.url(), body, headers, settings.attemptTimeout(),
             settings.checkAddress()))
         .map(response -> step(event, index, d, response, started, trigger));

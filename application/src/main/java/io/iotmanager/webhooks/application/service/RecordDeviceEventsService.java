@@ -21,7 +21,8 @@ import io.vertx.core.Future;
 
 /**
  * Durable intake (docs/wire-contract.md B1): stores the events of one call, each with one pending delivery per
- * webhook integration of the tenant, in one batched write claimed at birth by this instance, then
+ * webhook integration of the tenant that takes device events ({@link Integration#receivesDeviceEvents}: no
+ * scopes, or {@code deviceauth} among them), in one batched write claimed at birth by this instance, then
  * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
  * of a tenant whose integrations are all of other providers (never called, A3) are logged without
  * deliveries and not handed off. While the dispatcher has no room, events are stored claimable at once
@@ -77,6 +78,7 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
             now);
         List<DeliveryStatus> deliveries = found.stream()
             .filter(Integration::isWebhook)
+            .filter(Integration::receivesDeviceEvents) // every event taken in is a device lifecycle event
             .map(i -> DeliveryStatus.pending(i.id(), now))
             .toList();
         records.add(new EventRecord(event, deliveries));

@@ -18,6 +18,7 @@ import io.iotmanager.webhooks.domain.EventRecord;
 import io.iotmanager.webhooks.domain.EventType;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationScope;
 import io.iotmanager.webhooks.domain.JsonText;
 import io.iotmanager.webhooks.domain.Provider;
 import io.vertx.core.Future;
@@ -150,6 +151,40 @@ class RecordDeviceEventsServiceTest {
   }
 
   /**
+   * Scopes (Mender Enterprise's {@code deviceauth}, {@code inventory}): every event taken in is a device
+   * lifecycle event, so it goes to the integrations with {@code deviceauth} among their scopes, without
+   * scopes, or with an empty list of them (no restriction), and not to one scoped to {@code inventory} only.
+   */
+  @Test
+  void deviceEventsGoOnlyToIntegrationsWhoseScopesTakeThem() {
+    Integration inventoryOnly = add(scoped("t1", Optional.of(List.of(IntegrationScope.INVENTORY))));
+    Integration deviceauth = add(scoped("t1", Optional.of(List.of(IntegrationScope.DEVICEAUTH))));
+    Integration both = add(scoped("t1", Optional.of(List.of(IntegrationScope.INVENTORY, IntegrationScope.DEVICEAUTH))));
+    Integration unscoped = add(webhook("t1"));
+    Integration emptyScopes = add(scoped("t1", Optional.of(List.of())));
+
+    succeeded(service.recordDeviceEvents(statusChanged("t1", 2)));
+
+    for (EventRecord record : events.inserts().get(0).records()) {
+      List<UUID> targets = record.deliveries().stream().map(DeliveryStatus::integrationId).toList();
+      assertEquals(List.of(deviceauth.id(), both.id(), unscoped.id(), emptyScopes.id()), targets);
+      assertFalse(targets.contains(inventoryOnly.id()));
+    }
+    assertEquals(1, queue.submitted.size());
+  }
+
+  /** A tenant whose only webhook takes inventory events logs device events as for other providers: no delivery. */
+  @Test
+  void aTenantWithOnlyAnInventoryScopedWebhookLogsDeviceEventsWithoutDeliveries() {
+    add(scoped("t1", Optional.of(List.of(IntegrationScope.INVENTORY))));
+
+    assertEquals(1, succeeded(service.recordDeviceEvents(statusChanged("t1", 1))));
+
+    events.inserts().get(0).records().forEach(r -> assertEquals(List.of(), r.deliveries()));
+    assertEquals(List.of(), queue.submitted, "nothing to deliver");
+  }
+
+  /**
    * A7 keeps out of the log only the events of a tenant "without integrations"; a tenant whose only
    * integrations are iot-hub/iot-core has integrations, so its events are logged (as the original does),
    * with no delivery status, since those providers are never called (A3). Nothing is handed to the
@@ -228,6 +263,11 @@ class RecordDeviceEventsServiceTest {
   private static Integration webhook(String tenant) {
     return new Integration(new UUID(1, INTEGRATION_IDS.incrementAndGet()), tenant, Provider.WEBHOOK,
         Credentials.http(new HttpCredentials(URI.create("https://example.com/hook"), Optional.empty())), "");
+  }
+
+  private static Integration scoped(String tenant, Optional<List<IntegrationScope>> scopes) {
+    return new Integration(new UUID(1, INTEGRATION_IDS.incrementAndGet()), tenant, Provider.WEBHOOK,
+        Credentials.http(new HttpCredentials(URI.create("https://example.com/hook"), Optional.empty())), "", scopes);
   }
 
   private static Integration iotHub(String tenant) {

@@ -6,14 +6,20 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsCommand;
 import io.iotmanager.webhooks.domain.CredentialType;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DomainValidationException;
+import io.iotmanager.webhooks.domain.EventTime;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationScope;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
 import io.iotmanager.webhooks.domain.WebhookUrl;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +29,16 @@ import java.util.Optional;
 final class IntegrationDtos {
   private IntegrationDtos() {}
 
-  record IntegrationRequest(String provider, CredentialsRequest credentials, String description) {}
+  record IntegrationRequest(String provider, CredentialsRequest credentials, String description, JsonNode scopes) {}
 
   static final class CredentialsRequest {
     @JsonProperty("type")
     String type;
     @JsonProperty("http")
     HttpRequest http;
+    /** Only read by {@code PUT …/credentials}: how long the replaced secret stays valid, in seconds. */
+    @JsonProperty("previous_secret_valid_for")
+    JsonNode previousSecretValidFor;
     final Map<String, String> opaque = new LinkedHashMap<>();
 
     @JsonAnySetter
@@ -49,8 +58,9 @@ final class IntegrationDtos {
   record HttpRequest(String url, String secret) {}
 
   @JsonInclude(JsonInclude.Include.NON_ABSENT)
-  @JsonPropertyOrder({"id", "provider", "credentials", "description"})
-  record IntegrationResponse(String id, String provider, CredentialsResponse credentials, String description) {}
+  @JsonPropertyOrder({"id", "provider", "credentials", "description", "scopes"})
+  record IntegrationResponse(String id, String provider, CredentialsResponse credentials, String description,
+      List<String> scopes) {}
 
   /** {@code type} first, then {@code http} (webhooks) or the other providers' fields. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -62,9 +72,14 @@ final class IntegrationDtos {
     }
   }
 
+  /**
+   * {@code previous_secret_valid_until} (added by this service): while a secret rotation's previous secret is
+   * stored, when its overlap ends (or ended: it is dropped on the next credentials change).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"url", "secret"})
-  record HttpResponse(String url, String secret) {}
+  @JsonPropertyOrder({"url", "secret", "previous_secret_valid_until"})
+  record HttpResponse(String url, String secret,
+      @JsonProperty("previous_secret_valid_until") String previousSecretValidUntil) {}
 
   static Provider provider(String name) {
     if (name == null || name.isBlank()) {
@@ -98,6 +113,51 @@ final class IntegrationDtos {
     }
   }
 
+  /**
+   * {@code scopes} as given: absent or null is none; else a list (possibly empty) of {@code deviceauth} and
+   * {@code inventory}.
+   *
+   * @throws DomainValidationException {@link IntegrationScope#INVALID} for anything else
+   */
+  static Optional<List<IntegrationScope>> scopes(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return Optional.empty();
+    }
+    if (!node.isArray()) {
+      throw new DomainValidationException(IntegrationScope.INVALID);
+    }
+    List<IntegrationScope> scopes = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        throw new DomainValidationException(IntegrationScope.INVALID);
+      }
+      scopes.add(IntegrationScope.fromWire(item.textValue())
+          .orElseThrow(() -> new DomainValidationException(IntegrationScope.INVALID)));
+    }
+    return Optional.of(scopes);
+  }
+
+  /**
+   * {@code previous_secret_valid_for}: absent or null is the default; else a whole number of seconds (the
+   * range is the command's).
+   *
+   * @throws DomainValidationException {@link SetIntegrationCredentialsCommand#BAD_PREVIOUS_SECRET_VALIDITY}
+   */
+  static Optional<Duration> previousSecretValidFor(CredentialsRequest req) {
+    JsonNode node = req == null ? null : req.previousSecretValidFor;
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return Optional.empty();
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw new DomainValidationException(SetIntegrationCredentialsCommand.BAD_PREVIOUS_SECRET_VALIDITY);
+    }
+    long seconds = node.longValue();
+    if (seconds < 0 || seconds > SetIntegrationCredentialsCommand.MAX_PREVIOUS_SECRET_VALIDITY.toSeconds()) {
+      throw new DomainValidationException(SetIntegrationCredentialsCommand.BAD_PREVIOUS_SECRET_VALIDITY);
+    }
+    return Optional.of(Duration.ofSeconds(seconds));
+  }
+
   private static WebhookSecret secretOf(String hex) {
     try {
       return WebhookSecret.fromHex(hex);
@@ -109,7 +169,8 @@ final class IntegrationDtos {
   static IntegrationResponse response(Integration integration) {
     Credentials c = integration.credentials();
     HttpResponse http = c.http().map(h -> new HttpResponse(h.shownUrl(),
-        h.secret().isPresent() ? WebhookSecret.OMITTED : null)).orElse(null);
+        h.secret().isPresent() ? WebhookSecret.OMITTED : null,
+        h.previousSecret().map(p -> EventTime.format(p.validUntil())).orElse(null))).orElse(null);
     Map<String, Object> other = new LinkedHashMap<>();
     c.opaque().forEach((k, v) -> {
       int dot = k.indexOf('.');
@@ -123,8 +184,10 @@ final class IntegrationDtos {
       }
     });
     String description = integration.description().isEmpty() ? null : integration.description();
+    List<String> scopes = integration.scopes()
+        .map(list -> list.stream().map(IntegrationScope::wireName).toList()).orElse(null);
     return new IntegrationResponse(integration.id().toString(), integration.provider().wireName(),
-        new CredentialsResponse(c.type().wireName(), http, other), description);
+        new CredentialsResponse(c.type().wireName(), http, other), description, scopes);
   }
 
   private static boolean isSecretName(String key) {

@@ -65,7 +65,7 @@ public final class IntegrationRoutes implements Endpoint {
     IntegrationRequest req = Json.read(ctx.body().buffer(), IntegrationRequest.class);
     CreateIntegrationCommand command = new CreateIntegrationCommand(who.tenant(),
         IntegrationDtos.provider(req.provider()), IntegrationDtos.credentials(req.credentials()),
-        req.description());
+        req.description(), IntegrationDtos.scopes(req.scopes()));
     Replies.when(ctx, createIntegration.createIntegration(command), created -> {
       ctx.response().putHeader("Location", ApiPaths.MANAGEMENT + "/integrations/" + created.id());
       Replies.empty(ctx, 201);
@@ -91,7 +91,8 @@ public final class IntegrationRoutes implements Endpoint {
     UUID id = Replies.uuid(ctx.pathParam("id"), BAD_INTEGRATION_ID);
     CredentialsRequest req = Json.read(ctx.body().buffer(), CredentialsRequest.class);
     SetIntegrationCredentialsCommand command =
-        new SetIntegrationCredentialsCommand(who.tenant(), id, IntegrationDtos.credentials(req));
+        new SetIntegrationCredentialsCommand(who.tenant(), id, IntegrationDtos.credentials(req),
+            IntegrationDtos.previousSecretValidFor(req));
     Replies.when(ctx, setIntegrationCredentials.setIntegrationCredentials(command), v -> Replies.empty(ctx, 204));
   }
 }

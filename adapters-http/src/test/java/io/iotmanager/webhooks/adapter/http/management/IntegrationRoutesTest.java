@@ -10,6 +10,7 @@ import io.iotmanager.webhooks.adapter.http.testing.Jwts;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer;
 import io.iotmanager.webhooks.adapter.http.testing.RouteServer.Reply;
 import io.iotmanager.webhooks.adapter.http.web.ApiPaths;
+import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsCommand;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -610,5 +613,102 @@ class IntegrationRoutesTest {
     assertError(call("GET", ApiPaths.MANAGEMENT + "/nothing-here", token, null), 404, "not found");
     assertError(call("PATCH", INTEGRATIONS, token, "{}"), 405, "method not allowed");
     assertError(call("POST", INTEGRATIONS + "/" + UUID.randomUUID(), token, "{}"), 405, "method not allowed");
+  }
+
+  // ------------------------------------------------------------------------------------------ scopes, rotation
+
+  static final String BAD_SCOPES = "scopes: must be a list of deviceauth, inventory";
+  static final String BAD_OVERLAP = "previous_secret_valid_for: must be a whole number of seconds from 0 to 2592000";
+
+  static String withScopes(String scopesJson) {
+    return "{\"provider\":\"webhook\",\"credentials\":{\"type\":\"http\",\"http\":{\"url\":\"https://example.com/s\"}},"
+        + "\"scopes\":" + scopesJson + "}";
+  }
+
+  /** Scopes are stored and returned as given: a list (each value once), an empty list, or nothing (absent, null). */
+  @ParameterizedTest
+  @MethodSource("acceptedScopes")
+  void scopesAreReturnedAsGiven(String sent, String returned) throws Exception {
+    String token = Jwts.userToken(tenant());
+    String id = create(token, withScopes(sent));
+
+    Reply one = call("GET", INTEGRATIONS + "/" + id, token, null);
+    assertEquals(200, one.statusCode(), one.body());
+    JsonObject integration = new JsonObject(one.body());
+    assertEquals(returned, integration.containsKey("scopes") ? integration.getJsonArray("scopes").encode() : null);
+    Reply list = call("GET", INTEGRATIONS, token, null);
+    assertEquals(returned, new JsonArray(list.body()).getJsonObject(0).containsKey("scopes")
+        ? new JsonArray(list.body()).getJsonObject(0).getJsonArray("scopes").encode() : null);
+  }
+
+  static Stream<Arguments> acceptedScopes() {
+    return Stream.of(
+        Arguments.of("[\"deviceauth\"]", "[\"deviceauth\"]"),
+        Arguments.of("[\"inventory\",\"deviceauth\"]", "[\"inventory\",\"deviceauth\"]"),
+        Arguments.of("[\"inventory\",\"inventory\"]", "[\"inventory\"]"),
+        Arguments.of("[]", "[]"),
+        Arguments.of("null", null));
+  }
+
+  @Test
+  void anIntegrationWithoutScopesHasNoScopesField() throws Exception {
+    String token = Jwts.userToken(tenant());
+    String id = create(token, webhook("https://example.com/none"));
+    Reply one = call("GET", INTEGRATIONS + "/" + id, token, null);
+    assertFalse(new JsonObject(one.body()).containsKey("scopes"), one.body());
+  }
+
+  @ParameterizedTest
+  @MethodSource("refusedScopes")
+  void scopesOtherThanDeviceauthAndInventoryAreABadRequest(String sent) throws Exception {
+    String token = Jwts.userToken(tenant());
+    assertError(call("POST", INTEGRATIONS, token, withScopes(sent)), 400, BAD_SCOPES);
+    assertEquals("[]", call("GET", INTEGRATIONS, token, null).body(), "nothing was created");
+  }
+
+  static Stream<String> refusedScopes() {
+    return Stream.of("[\"devices\"]", "[\"deviceauth\",\"Inventory\"]", "\"deviceauth\"", "[1]", "[null]",
+        "{\"deviceauth\":true}", "[[\"deviceauth\"]]", "true");
+  }
+
+  static String credentialsWithOverlap(String overlapJson) {
+    return "{\"type\":\"http\",\"http\":{\"url\":\"https://example.com/r\",\"secret\":\"c0ffee\"}"
+        + (overlapJson == null ? "" : ",\"previous_secret_valid_for\":" + overlapJson) + "}";
+  }
+
+  @Test
+  void previousSecretValidForIsHandedToTheCommandInSeconds() throws Exception {
+    String token = Jwts.userToken(tenant());
+    String id = create(token, webhook("https://example.com/r", "deadbeef", "d"));
+    Map<String, Optional<Duration>> cases = Map.of(
+        "3600", Optional.of(Duration.ofHours(1)),
+        "0", Optional.of(Duration.ZERO),
+        "2592000", Optional.of(Duration.ofDays(30)),
+        "null", Optional.empty());
+    for (Map.Entry<String, Optional<Duration>> c : cases.entrySet()) {
+      Reply put = call("PUT", INTEGRATIONS + "/" + id + "/credentials", token, credentialsWithOverlap(c.getKey()));
+      assertEquals(204, put.statusCode(), put.body());
+      assertEquals(c.getValue(), service.useCases.last(SetIntegrationCredentialsCommand.class).previousSecretValidFor(),
+          c.getKey());
+    }
+    Reply put = call("PUT", INTEGRATIONS + "/" + id + "/credentials", token, credentialsWithOverlap(null));
+    assertEquals(204, put.statusCode(), put.body());
+    assertEquals(Optional.empty(), service.useCases.last(SetIntegrationCredentialsCommand.class).previousSecretValidFor(),
+        "absent: the default");
+  }
+
+  @ParameterizedTest
+  @MethodSource("refusedOverlaps")
+  void aPreviousSecretValidForThatIsNotZeroToThirtyDaysInSecondsIsABadRequest(String sent) throws Exception {
+    String token = Jwts.userToken(tenant());
+    String id = create(token, webhook("https://example.com/r", "deadbeef", "d"));
+    int before = service.useCases.all(SetIntegrationCredentialsCommand.class).size();
+    assertError(call("PUT", INTEGRATIONS + "/" + id + "/credentials", token, credentialsWithOverlap(sent)), 400,
+        BAD_OVERLAP);
+    assertEquals(before, service.useCases.all(SetIntegrationCredentialsCommand.class).size(), "nothing was changed");
+  }
+
+  static Stream<String> refusedOverlaps() {
+    return Stream.of("-1", "2592001", "1.5", "\"3600\"", "\"24h\"", "true", "[60]", "{}", "99999999999999999999");
   }
 }

@@ -109,7 +109,7 @@ public final class FakeUseCases implements CreateIntegrationUseCase, ListIntegra
         return Future.failedFuture(new ApplicationException.Conflict("integration already exists"));
       }
       Integration created = new Integration(UUID.randomUUID(), c.tenantId(), c.provider(), c.credentials(),
-          c.description());
+          c.description(), c.scopes());
       integrations.put(created.id(), created);
       return Future.succeededFuture(created);
     });
