@@ -227,6 +227,10 @@ public final class DeliverEventsService implements DeliveryEngine {
     }
   }
 
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
   private static Instant later(Instant a, Instant b) {
     if (a == null) {
       return b;
@@ -522,7 +526,9 @@ public final class DeliverEventsService implements DeliveryEngine {
         wait = Duration.ZERO;
       }
       if (!stopping && wait.compareTo(settings.retryHorizon()) <= 0 && heldCount < settings.maxHeldRetries()) {
-        leaseUntil = Optional.of(dueAt.get().plus(settings.lease()));
+        leaseUntil = Optional.of(dueAt.get().plus(settings.heldLease()));
+        // the store has this lease once the outcome is written, the one known until then
+        t.leaseUntil = earlier(t.leaseUntil, leaseUntil.get());
         t.held = true;
         heldCount++;
         scheduler.schedule(wait, () -> {

@@ -139,6 +139,23 @@ class HeldWorkLeasesTest {
   }
 
   @Test
+  void aRetryHeldInMemoryIsLeasedUntilItIsDuePlusTheHeldLeaseAndNotRenewedMeanwhile() {
+    Duration held = Duration.ofMinutes(2);
+    DeliverEventsService engine = engine(held);
+    Instant birth = clock.instant().plus(held);
+    List<EventRecord> records = stored(1, birth);
+    engine.deliverEvents(DeliverEventsCommand.auto(records, birth));
+
+    sender.completeHanging(FakeWebhookSender.status(503));
+    scheduler.advance(Duration.ofMillis(5)); // the outcome is written
+    assertEquals(T0.plusSeconds(5).plus(held), lease(records.get(0)), "retry due in 5 s, held 2 minutes past it");
+    for (int tick = 0; tick < 25; tick++) { // 100 s on the clock, the retry's timer not run
+      assertEquals(0, engine.renewLeases().result());
+      clock.advance(TICK);
+    }
+  }
+
+  @Test
   void eventsTheEngineHasNoRoomForAreReleasedInOneCommandAndAnotherInstanceClaimsThemAtOnce() {
     DeliverEventsService engine = engine(LEASE);
     Instant birth = clock.instant().plus(LEASE);
