@@ -15,6 +15,7 @@ import io.iotmanager.webhooks.domain.EventType;
 import io.iotmanager.webhooks.domain.JsonText;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -85,6 +86,29 @@ class DeliveryVerticleTest {
     assertEquals(1, engine.releases.size());
     vertx.undeploy(vertx.deploymentIDs().iterator().next()).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aPollAskedForWhileOneIsInFlightFollowsIt(Vertx vertx) throws Exception {
+    List<Promise<Integer>> answers = new CopyOnWriteArrayList<>();
+    ClaimDueDeliveriesUseCase slowClaims = command -> {
+      Promise<Integer> answer = Promise.promise();
+      answers.add(answer);
+      return answer.future();
+    };
+    DeliveryVerticle driver = new DeliveryVerticle(engine, slowClaims, Duration.ofHours(1), Duration.ofSeconds(12),
+        MAX_BACKLOG, Duration.ofSeconds(1));
+    vertx.deployVerticle(driver).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() == 1); // the first poll, unanswered
+
+    engine.backlog = MAX_BACKLOG;
+    driver.submit(List.of(event()), LEASE_UNTIL);
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.watcher != null);
+    engine.drainTo(0); // the released events may be missed by the poll in flight
+    vertx.setTimer(200, id -> answers.get(0).complete(0));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() == 2);
+    answers.get(1).complete(0);
   }
 
   @Test
