@@ -234,6 +234,23 @@ final class MongoIntegrationRepository implements IntegrationRepository {
         .map(result -> result.getDocMatched() > 0), "cannot update the integration");
   }
 
+  /**
+   * Removes every previous secret whose overlap ended at or before {@code now} (one command for all
+   * tenants): a rotated-out secret signs nothing after its overlap, and is not kept either. Completes
+   * with the number of integrations changed.
+   */
+  Future<Long> dropEndedPreviousSecrets(java.time.Instant now) {
+    JsonObject ended = new JsonObject().put(IntegrationDocuments.CREDENTIALS + "." + IntegrationDocuments.HTTP + "."
+        + IntegrationDocuments.PREVIOUS_SECRET_VALID_UNTIL, new JsonObject().put("$lte", DocumentValues.date(now)));
+    JsonObject unset = new JsonObject().put("$unset", new JsonObject()
+        .put(IntegrationDocuments.PREVIOUS_SECRET_PATH, "")
+        .put(IntegrationDocuments.CREDENTIALS + "." + IntegrationDocuments.HTTP + "."
+            + IntegrationDocuments.PREVIOUS_SECRET_VALID_UNTIL, ""));
+    return guard(client.updateCollectionWithOptions(COLLECTION, ended, unset,
+        new io.vertx.ext.mongo.UpdateOptions().setMulti(true)).map(result -> result.getDocModified()),
+        "cannot drop ended previous secrets");
+  }
+
   @Override
   public Future<Boolean> delete(String tenantId, UUID id) {
     return guard(client.removeDocument(COLLECTION, byTenantAndId(tenantId, id))

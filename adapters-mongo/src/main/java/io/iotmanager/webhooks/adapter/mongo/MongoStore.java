@@ -233,13 +233,21 @@ public final class MongoStore {
     if (closed.get()) {
       return;
     }
-    events.deleteExpired(Clock.systemUTC().instant())
+    java.time.Instant now = Clock.systemUTC().instant();
+    events.deleteExpired(now)
         .onSuccess(deleted -> {
           if (deleted > 0) {
             LOG.info("deleted {} expired events", deleted);
           }
         })
         .onFailure(error -> LOG.warn("sweeping expired events failed: {}", error.getMessage()));
+    integrations.dropEndedPreviousSecrets(now)
+        .onSuccess(dropped -> {
+          if (dropped > 0) {
+            LOG.info("dropped the previous secret of {} integrations whose rotation overlap ended", dropped);
+          }
+        })
+        .onFailure(error -> LOG.warn("dropping ended previous secrets failed: {}", error.getMessage()));
   }
 
   public IntegrationRepository integrations() {

@@ -264,6 +264,36 @@ class MongoIntegrationRepositoryIT {
         "a credentials change keeps the scopes");
   }
 
+  /** The store's sweep removes a previous secret once its overlap has ended, and only then. */
+  @Test
+  void aPreviousSecretIsDroppedOnceItsOverlapHasEnded() {
+    String tenant = tenant();
+    Instant now = Instant.parse("2030-01-02T03:04:05Z");
+    Integration ended = webhook(tenant, "https://example.com/e", Optional.of(WebhookSecret.fromHex("0a0b")));
+    Integration running = webhook(tenant, "https://example.com/r", Optional.of(WebhookSecret.fromHex("0a0b")));
+    await(repository.insert(ended, 2));
+    await(repository.insert(running, 2));
+    assertTrue(await(repository.updateCredentials(tenant, ended.id(), Credentials.http(new HttpCredentials(
+        URI.create("https://example.com/e"), Optional.of(WebhookSecret.fromHex("0c0d")),
+        Optional.of(new PreviousSecret(WebhookSecret.fromHex("0a0b"), now)))))));
+    assertTrue(await(repository.updateCredentials(tenant, running.id(), Credentials.http(new HttpCredentials(
+        URI.create("https://example.com/r"), Optional.of(WebhookSecret.fromHex("0c0d")),
+        Optional.of(new PreviousSecret(WebhookSecret.fromHex("0a0b"), now.plusSeconds(1))))))));
+
+    assertTrue(await(((MongoIntegrationRepository) repository).dropEndedPreviousSecrets(now)) >= 1,
+        "the ended one is dropped");
+
+    assertEquals(Set.of("url", "secret"), document(ended).getJsonObject("credentials").getJsonObject("http")
+        .fieldNames());
+    HttpCredentials kept = await(repository.findById(tenant, ended.id())).orElseThrow().credentials().http()
+        .orElseThrow();
+    assertEquals(Optional.of(WebhookSecret.fromHex("0c0d")), kept.secret(), "the current secret stays");
+    assertEquals(Optional.empty(), kept.previousSecret());
+    assertEquals(Set.of("url", "secret", "previous_secret", "previous_secret_valid_until"),
+        document(running).getJsonObject("credentials").getJsonObject("http").fieldNames(),
+        "an overlap still running keeps its secret");
+  }
+
   /**
    * The previous secret of a rotation sits next to the secret, in the same stored form, with the end of its
    * overlap as a date; the Go service's fields are unchanged.
