@@ -87,6 +87,21 @@ final class Service {
     this.deliveryDeployment = deliveryDeployment;
   }
 
+  /**
+   * How long an instance holds what it claims (at birth, by a poll) and renews. On MongoDB the lease
+   * itself: it bounds how soon other instances take over a crashed instance's work. On the embedded
+   * store no other process can open the data directory and a restart takes over every lease at once, so
+   * work is held for {@link #EMBEDDED_HELD_LEASE}: an event attempted within that time is never renewed
+   * (a renewal is one document write), one waiting longer once per that time. The cost: work this
+   * process stops tracking without writing its outcome (a store that keeps failing its writes, a batch
+   * of intake stored only in part) is attempted again after that time instead of after the lease.
+   */
+  static Duration heldLease(boolean embeddedStore, Duration lease) {
+    return embeddedStore && lease.compareTo(EMBEDDED_HELD_LEASE) < 0 ? EMBEDDED_HELD_LEASE : lease;
+  }
+
+  static final Duration EMBEDDED_HELD_LEASE = Duration.ofMinutes(2);
+
   static MongoStoreSettings storeSettings(ServiceConfig config) {
     return new MongoStoreSettings(config.mongoUrl(), config.mongoDbName(), config.dataDir(),
         config.eventExpTimeoutSeconds(), nonBlank(config.aesEncryptionKey()),
@@ -106,10 +121,14 @@ final class Service {
       Duration lease = config.webhooksLease();
       RetryPolicy policy = new RetryPolicy(config.webhooksRetrySchedule(), config.webhooksRetryJitter());
       EngineTuning tuning = config.engine();
+      // What an instance claims (at birth, by a poll) and renews, it holds for this long: the lease on
+      // MongoDB, longer on the embedded store (see heldLease).
+      Duration held = heldLease(config.embeddedStore(), lease);
       DeliverySettings delivery = new DeliverySettings(instanceId, lease,
           Duration.ofSeconds(config.webhooksTimeoutSeconds()), tuning.maxConcurrent(), tuning.maxPerHost(),
           !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), tuning.retryHorizon(),
-          tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay());
+          tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay())
+          .withHeldLease(held);
       AddressResolver resolver = Webhooks.resolver(vertx);
       Scheduler scheduler = Delivery.scheduler(vertx);
       WebhookSender sender = Webhooks.sender(vertx, resolver, tuning.maxPerHost());
@@ -125,7 +144,7 @@ final class Service {
           sender, scheduler, clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
       Delivery.Driver deliveryVerticle = Delivery.driver(engine,
-          new ClaimDueDeliveriesService(events, engine, clock, instanceId, lease),
+          new ClaimDueDeliveriesService(events, engine, clock, instanceId, held),
           tuning.pollInterval(config.embeddedStore()), lease, tuning.maxBacklog(), tuning.stopTimeout());
       metrics.observeBacklog(deliveryVerticle::backlog);
       DestinationCheck destinations = new DestinationCheck(resolver, config.domainSkipVerify());
@@ -146,7 +165,7 @@ final class Service {
               new ListAttemptsService(events),
               new RedeliverEventService(events, integrations, deliveryVerticle)),
           new IntakeRoutes(
-              new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, lease,
+              new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, held,
                   new IntakeAdmission(config.intake(), Delivery.scheduler(vertx), System::nanoTime)),
               new DeleteTenantService(integrations, events),
               new CheckHealthService(store.health()),

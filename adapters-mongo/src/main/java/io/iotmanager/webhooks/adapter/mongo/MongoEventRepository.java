@@ -255,6 +255,26 @@ final class MongoEventRepository implements EventRepository {
     return filter;
   }
 
+  /**
+   * One {@code updateMany}: unsets the lease of this owner's events among {@code eventIds} whose lease
+   * is still exactly {@code leaseUntil} (a claim since then set another), so they are claimable at once.
+   */
+  @Override
+  public Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+    if (eventIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    JsonArray ids = new JsonArray();
+    eventIds.forEach(id -> ids.add(DocumentValues.uuid(id)));
+    JsonObject stillMine = new JsonObject().put(EventDocuments.ID, new JsonObject().put("$in", ids))
+        .put(EventDocuments.LEASE_OWNER, owner)
+        .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(leaseUntil));
+    JsonObject release = new JsonObject().put("$unset", new JsonObject()
+        .put(EventDocuments.LEASE_OWNER, "").put(EventDocuments.LEASE_UNTIL, ""));
+    return guard(client.updateCollectionWithOptions(COLLECTION, stillMine, release,
+        new UpdateOptions().setMulti(true)).mapEmpty(), "cannot release leases");
+  }
+
   @Override
   public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
     JsonObject filter = new JsonObject().put(EventDocuments.ID, DocumentValues.uuid(eventId))

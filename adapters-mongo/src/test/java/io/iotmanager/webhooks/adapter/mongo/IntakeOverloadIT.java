@@ -184,6 +184,11 @@ class IntakeOverloadIT {
     }
 
     @Override
+    public Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+      return delegate.releaseLeases(owner, eventIds, leaseUntil);
+    }
+
+    @Override
     public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
       return delegate.findAttempts(tenantId, eventId);
     }

@@ -272,6 +272,40 @@ class MongoEventRepositoryIT {
     assertEquals(later, leaseUntil(mine), "a shorter lease never replaces a longer one");
   }
 
+  @Test
+  void releasingLeasesEndsOnlyThisOwnersUnchangedLeasesInOneCommand() {
+    String tenant = tenant();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant birth = now.plusSeconds(30);
+    List<UUID> integrations = List.of(UUID.randomUUID());
+    List<EventRecord> refused = List.of(event(tenant, now, integrations), event(tenant, now, integrations));
+    EventRecord theirs = event(tenant, now, integrations);
+    EventRecord claimedSince = event(tenant, now, integrations);
+    await(repository.insertAll(refused, OWNER, birth));
+    await(repository.insertAll(List.of(theirs), "other-instance", birth));
+    await(repository.insertAll(List.of(claimedSince), OWNER, birth.plusSeconds(5)));
+    long updates = METRICS.commands("update");
+    long writes = METRICS.writes();
+
+    await(repository.releaseLeases(OWNER, List.of(refused.get(0).event().id(), refused.get(1).event().id(),
+        theirs.event().id(), claimedSince.event().id()), birth));
+
+    assertEquals(updates + 1, METRICS.commands("update"), "one command for the batch");
+    assertEquals(writes + 2, METRICS.writes(), "only the two events still under the lease given");
+    for (EventRecord record : refused) {
+      JsonObject document = document(record);
+      assertFalse(document.containsKey("lease_until"), "claimable at once: " + document);
+      assertFalse(document.containsKey("lease_owner"));
+    }
+    assertEquals(birth, leaseUntil(theirs), "another instance's lease is left alone");
+    assertEquals(birth.plusSeconds(5), leaseUntil(claimedSince), "a lease given since is left alone");
+  }
+
+  private JsonObject document(EventRecord record) {
+    return await(store.client().findOne("log",
+        new JsonObject().put("_id", DocumentValues.uuid(record.event().id())), null));
+  }
+
   private Instant leaseUntil(EventRecord record) {
     JsonObject document = await(store.client().findOne("log",
         new JsonObject().put("_id", DocumentValues.uuid(record.event().id())), null));

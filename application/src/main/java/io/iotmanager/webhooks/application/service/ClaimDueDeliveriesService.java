@@ -32,9 +32,10 @@ public final class ClaimDueDeliveriesService implements ClaimDueDeliveriesUseCas
   @Override
   public io.vertx.core.Future<Integer> claimDueDeliveries(ClaimDueDeliveriesCommand command) {
     Instant now = clock.instant();
-    return events.claimDue(instanceId, now, now.plus(lease), command.limit()).map(claimed -> {
+    Instant leaseUntil = now.plus(lease);
+    return events.claimDue(instanceId, now, leaseUntil, command.limit()).map(claimed -> {
       if (!claimed.isEmpty()) {
-        deliver.deliverEvents(DeliverEventsCommand.auto(claimed));
+        deliver.deliverEvents(DeliverEventsCommand.auto(claimed, leaseUntil));
       }
       return claimed.size();
     });

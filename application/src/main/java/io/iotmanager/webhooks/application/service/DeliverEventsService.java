@@ -82,6 +82,13 @@ public final class DeliverEventsService implements DeliveryEngine {
     int unwritten;
     /** Rounds waiting for the one in flight. */
     final ArrayDeque<Runnable> after = new ArrayDeque<>();
+    /**
+     * While {@link #auto}: until when this instance's lease on it runs at least, as far as known here
+     * (the lease it was handed over with, or the last renewal); null when not known.
+     */
+    Instant leaseUntil;
+    /** Counts the times it became {@link #auto}: a renewal sent before the last one says nothing of its lease. */
+    int autoSince;
 
     Tracked(EventRecord record) {
       this.record = record;
@@ -93,6 +100,9 @@ public final class DeliverEventsService implements DeliveryEngine {
   private int busyCount;
   private int heldCount;
   private boolean stopping;
+  /** Runs once the backlog is below {@link #backlogMark}; null when nobody waits for that. */
+  private Runnable backlogWatcher;
+  private int backlogMark;
 
   public DeliverEventsService(EventRepository events, IntegrationLookup integrations, DeliveryLimiter limiter,
       OutcomeWriter writer, WebhookSender sender, Scheduler scheduler, Clock clock, RetryPolicy policy,
@@ -123,6 +133,7 @@ public final class DeliverEventsService implements DeliveryEngine {
       if (command.trigger() == AttemptTrigger.AUTO) {
         if (t != null && t.auto) {
           skipped++; // handed over again (e.g. its lease ran out while it waited here): ours already
+          t.leaseUntil = later(t.leaseUntil, command.leaseUntil().orElse(null));
           continue;
         }
         if (t == null) {
@@ -130,6 +141,7 @@ public final class DeliverEventsService implements DeliveryEngine {
           tracked.put(id, t);
         }
         setAuto(t, true);
+        t.leaseUntil = command.leaseUntil().orElse(null);
         Tracked event = t;
         rounds.add(whenIdle(t, () -> autoRound(event)));
       } else {
@@ -202,7 +214,28 @@ public final class DeliverEventsService implements DeliveryEngine {
     if (t.auto != auto) {
       t.auto = auto;
       autoCount += auto ? 1 : -1;
+      if (auto) {
+        t.autoSince++;
+      } else {
+        t.leaseUntil = null;
+        if (backlogWatcher != null && autoCount < backlogMark) {
+          Runnable watcher = backlogWatcher;
+          backlogWatcher = null;
+          scheduler.schedule(Duration.ZERO, watcher);
+        }
+      }
     }
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isAfter(b) ? a : b;
   }
 
   private void forgetIfIdle(Tracked t) {
@@ -235,28 +268,88 @@ public final class DeliverEventsService implements DeliveryEngine {
   }
 
   /**
-   * Extends this instance's lease on every event it works on automatically (in a round, queued behind
-   * a slow host, or held for a near retry), so another instance does not take over work that is only
-   * waiting here. Call it well within the lease; one store command per 500 events.
+   * Runs {@code then} (on this context, on a turn of its own) once the backlog is below {@code mark}:
+   * at once if it is already, else as soon as an event leaves it. One watcher at a time; a new one
+   * replaces the last.
+   */
+  @Override
+  public void whenBacklogBelow(int mark, Runnable then) {
+    if (autoCount < mark) {
+      backlogWatcher = null;
+      scheduler.schedule(Duration.ZERO, then);
+      return;
+    }
+    backlogMark = mark;
+    backlogWatcher = then;
+  }
+
+  /**
+   * Extends this instance's lease on the events it works on automatically (in a round, queued behind
+   * a slow host, or held for a near retry) whose lease would run out within two thirds of a lease, or
+   * is not known here, so another instance does not take over work that is only waiting here; the
+   * others are left alone, so an event is renewed once per {@code heldLease} at most, and one attempted
+   * soon after it arrived not at all. Each renewed lease runs {@code heldLease} from now. Call it at
+   * least every third of the lease; one store command per 500 events renewed.
    */
   @Override
   public Future<Integer> renewLeases() {
-    List<UUID> ids = new ArrayList<>();
+    Instant now = clock.instant();
+    Instant renewBefore = now.plus(settings.lease().multipliedBy(2).dividedBy(3));
+    List<Tracked> due = new ArrayList<>();
+    List<Integer> since = new ArrayList<>();
     tracked.values().forEach(t -> {
-      if (t.auto) {
-        ids.add(t.record.event().id());
+      if (t.auto && (t.leaseUntil == null || t.leaseUntil.isBefore(renewBefore))) {
+        due.add(t);
+        since.add(t.autoSince);
       }
     });
+    if (due.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Instant until = now.plus(settings.heldLease());
+    List<Future<Void>> writes = new ArrayList<>();
+    for (int from = 0; from < due.size(); from += LEASE_RENEWAL_CHUNK) {
+      int to = Math.min(due.size(), from + LEASE_RENEWAL_CHUNK);
+      List<Tracked> chunk = due.subList(from, to);
+      List<Integer> chunkSince = since.subList(from, to);
+      writes.add(events.extendLeases(settings.instanceId(), chunk.stream().map(t -> t.record.event().id())
+          .toList(), until).onSuccess(v -> {
+            for (int i = 0; i < chunk.size(); i++) {
+              Tracked t = chunk.get(i);
+              if (t.auto && t.autoSince == chunkSince.get(i)) { // still the hold the renewal was sent for
+                t.leaseUntil = later(t.leaseUntil, until);
+              }
+            }
+          }));
+    }
+    Future<?> all = Future.all(writes); // as a Future: CompositeFuture is not in the async kernel
+    return all.map(due.size());
+  }
+
+  /**
+   * Ends this instance's lease on events it was handed but does not take (its backlog is full), where
+   * the lease is still the one they were handed over with, so that a poll (of any instance) claims them
+   * at once instead of after the lease; events it works on are left alone. One store command per 500
+   * events. Completes with how many were released.
+   */
+  @Override
+  public Future<Integer> releaseLeases(List<EventRecord> refused, Instant leaseUntil) {
+    List<UUID> ids = new ArrayList<>();
+    for (EventRecord record : refused) {
+      Tracked t = tracked.get(record.event().id());
+      if (t == null || !t.auto) {
+        ids.add(record.event().id());
+      }
+    }
     if (ids.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    Instant until = clock.instant().plus(settings.lease());
     List<Future<Void>> writes = new ArrayList<>();
     for (int from = 0; from < ids.size(); from += LEASE_RENEWAL_CHUNK) {
-      writes.add(events.extendLeases(settings.instanceId(),
-          ids.subList(from, Math.min(ids.size(), from + LEASE_RENEWAL_CHUNK)), until));
+      writes.add(events.releaseLeases(settings.instanceId(),
+          ids.subList(from, Math.min(ids.size(), from + LEASE_RENEWAL_CHUNK)), leaseUntil));
     }
-    Future<?> all = Future.all(writes); // as a Future: CompositeFuture is not in the async kernel
+    Future<?> all = Future.all(writes); // as a Future, as above
     return all.map(ids.size());
   }
 
@@ -437,7 +530,9 @@ public final class DeliverEventsService implements DeliveryEngine {
         wait = Duration.ZERO;
       }
       if (!stopping && wait.compareTo(settings.retryHorizon()) <= 0 && heldCount < settings.maxHeldRetries()) {
-        leaseUntil = Optional.of(dueAt.get().plus(settings.lease()));
+        leaseUntil = Optional.of(dueAt.get().plus(settings.heldLease()));
+        // the store has this lease once the outcome is written, the one known until then
+        t.leaseUntil = earlier(t.leaseUntil, leaseUntil.get());
         t.held = true;
         heldCount++;
         scheduler.schedule(wait, () -> {

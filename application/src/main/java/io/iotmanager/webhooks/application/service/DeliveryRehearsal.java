@@ -170,6 +170,11 @@ public final class DeliveryRehearsal {
     }
 
     @Override
+    public Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+      return Future.succeededFuture();
+    }
+
+    @Override
     public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
       return Future.succeededFuture(Optional.empty());
     }

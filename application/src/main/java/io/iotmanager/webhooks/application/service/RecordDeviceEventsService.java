@@ -26,7 +26,8 @@ import io.vertx.core.Future;
  * claimed at birth by this instance, then
  * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
  * of a tenant whose integrations are all of other providers (never called, A3) are logged without
- * deliveries and not handed off. The write passes through {@link IntakeAdmission}: under overload a call is
+ * deliveries and not handed off. While the dispatcher has no room, events are stored claimable at once
+ * (their lease already ended) and left to its poll instead of handed over. The write passes through {@link IntakeAdmission}: under overload a call is
  * refused (503) before anything of it is written, never after.
  */
 public final class RecordDeviceEventsService implements RecordDeviceEventsUseCase {
@@ -86,11 +87,20 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
       }
       List<EventRecord> deliverable = records.stream()
           .filter(r -> DeliveryStatus.dueAt(r.deliveries()).isPresent()).toList();
-      // the lease starts when the write does: time spent waiting for admission does not shorten it
-      return admission.submit(records.size(), arrivedAt,
-          () -> events.insertAll(records, instanceId, clock.instant().plus(lease))).map(stored -> {
+      // the lease starts when the write does: time spent waiting for admission does not shorten it; with
+      // the dispatcher full, the events are stored with a lease that has already ended, for a poll to claim
+      boolean handOff = deliverable.isEmpty() || queue.hasRoom();
+      Instant[] leaseUntil = new Instant[1];
+      return admission.submit(records.size(), arrivedAt, () -> {
+        leaseUntil[0] = handOff ? clock.instant().plus(lease) : clock.instant();
+        return events.insertAll(records, instanceId, leaseUntil[0]);
+      }).map(stored -> {
         if (!deliverable.isEmpty()) {
-          queue.submit(deliverable);
+          if (handOff) {
+            queue.submit(deliverable, leaseUntil[0]);
+          } else {
+            queue.leftInStore();
+          }
         }
         return records.size();
       });

@@ -250,6 +250,23 @@ final class InMemoryEventRepository implements EventRepository {
   }
 
   @Override
+  public synchronized Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+    leaseReleases.add(List.copyOf(eventIds));
+    for (UUID id : eventIds) {
+      Stored stored = events.get(id);
+      if (stored != null && stored.leaseOwner.equals(Optional.of(owner))
+          && stored.leaseUntil.equals(Optional.of(leaseUntil))) {
+        stored.leaseOwner = Optional.empty();
+        stored.leaseUntil = Optional.empty();
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Every {@link #releaseLeases} call, with its event ids. */
+  final List<List<UUID>> leaseReleases = new ArrayList<>();
+
+  @Override
   public synchronized Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
     return Future.succeededFuture(Optional.ofNullable(events.get(eventId))
         .filter(s -> s.record.event().tenantId().equals(tenantId)).map(s -> List.copyOf(s.attempts)));

@@ -75,6 +75,23 @@ class RecordDeviceEventsServiceTest {
   }
 
   @Test
+  void withTheDispatcherFullEventsAreStoredClaimableAtOnceAndLeftToItsPoll() {
+    add(webhook("t1"));
+    queue.room = false;
+
+    assertEquals(100, succeeded(service.recordDeviceEvents(statusChanged("t1", 100))));
+
+    assertEquals(List.of(NOW), events.inserts().stream().map(InMemoryEventRepository.Insert::leaseUntil).toList(),
+        "a lease that has already ended: no write is needed to release it");
+    assertEquals(List.of(), queue.submitted, "not handed over");
+    assertEquals(1, queue.leftInStore, "the dispatcher is told, so that it polls once it has room");
+    assertEquals(100, new ClaimDueDeliveriesService(events, command -> io.vertx.core.Future.succeededFuture(),
+        Clock.fixed(NOW.plusMillis(1), ZoneOffset.UTC), "instance-2", LEASE)
+        .claimDueDeliveries(new io.iotmanager.webhooks.application.port.in.ClaimDueDeliveriesCommand(1000)).result(),
+        "any instance's poll claims them at once");
+  }
+
+  @Test
   void theEventBodyIsTheWebhookBodyWithTheDataAsGiven() {
     add(webhook("t1"));
 
@@ -275,6 +292,18 @@ class RecordDeviceEventsServiceTest {
   private static final class FakeQueue implements DeliveryQueue {
     private final InMemoryEventRepository store;
     final List<List<EventRecord>> submitted = new ArrayList<>();
+    boolean room = true;
+    int leftInStore;
+
+    @Override
+    public boolean hasRoom() {
+      return room;
+    }
+
+    @Override
+    public void leftInStore() {
+      leftInStore++;
+    }
 
     FakeQueue(InMemoryEventRepository store) {
       this.store = store;

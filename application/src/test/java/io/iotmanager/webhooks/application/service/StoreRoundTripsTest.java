@@ -170,6 +170,11 @@ class StoreRoundTripsTest {
       }
 
       @Override
+      public Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
       public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
         throw new UnsupportedOperationException();
       }

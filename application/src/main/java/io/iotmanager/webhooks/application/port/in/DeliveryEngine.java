@@ -1,6 +1,9 @@
 package io.iotmanager.webhooks.application.port.in;
 
+import io.iotmanager.webhooks.domain.EventRecord;
 import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The delivery engine as its driver (a verticle of an adapter) sees it: rounds of attempts, and the
@@ -21,6 +24,15 @@ public interface DeliveryEngine extends DeliverEventsUseCase {
    * only waiting here. Fails with a store failure when the store cannot be written.
    */
   Future<Integer> renewLeases();
+
+  /**
+   * Ends this instance's lease on events it was handed but does not take (e.g. its backlog is full),
+   * where it is still {@code leaseUntil}, so that they are claimable at once. Succeeds with how many.
+   */
+  Future<Integer> releaseLeases(List<EventRecord> refused, Instant leaseUntil);
+
+  /** Runs {@code then} on the engine's context, on a turn of its own, once the backlog is below {@code mark}. */
+  void whenBacklogBelow(int mark, Runnable then);
 
   /** Writes the outcomes not yet written; completes once the store has them (or gave up). */
   Future<Void> drain();

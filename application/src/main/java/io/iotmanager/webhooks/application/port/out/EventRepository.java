@@ -66,6 +66,13 @@ public interface EventRepository {
         "store unavailable: this store cannot queue events again", null));
   }
 
+  /**
+   * Ends this owner's lease on these events where it is still exactly {@code leaseUntil} (the lease
+   * they were stored or claimed with), so they are claimable at once; an event claimed again since then
+   * (a new lease) or by another instance is left alone. One command.
+   */
+  Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil);
+
   /** Every attempt recorded for an event of the tenant; empty when there is no such event. */
   Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId);
 }
