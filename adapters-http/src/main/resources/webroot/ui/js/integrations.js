@@ -1,7 +1,7 @@
 // Settings -> Integrations: the list, the "add webhook" form, the details page, replacing credentials.
 import { api, ApiError, fieldError } from './api.js';
 import { h } from './dom.js';
-import { capitalize } from './format.js';
+import { capitalize, formatTime, plural, relative } from './format.js';
 import {
   breadcrumbs, card, confirmDialog, emptyState, integrationTabs, pageHeader, showBanner,
 } from './ui.js';
@@ -32,6 +32,27 @@ function secretBadge(integration) {
   return hasSecret(integration)
     ? h('span', { class: 'badge badge-secret', dataset: { secret: 'set' } }, 'Signed')
     : h('span', { class: 'badge badge-muted', dataset: { secret: 'none' } }, 'Unsigned');
+}
+
+const HEALTH_LABELS = { healthy: 'Healthy', failing: 'Failing', disabled: 'Disabled' };
+
+/** The integration's delivery health as a badge: healthy, failing, disabled, or no attempts yet. */
+function healthBadge(integration) {
+  const status = integration.health ? integration.health.status : 'none';
+  return h('span', { class: `badge badge-${status}`, dataset: { health: status } },
+    HEALTH_LABELS[status] || 'No attempts yet');
+}
+
+function when(iso) {
+  return iso ? h('span', null, formatTime(iso), h('span', { class: 'muted' }, ` (${relative(iso)})`))
+    : h('span', { class: 'muted' }, '—');
+}
+
+/** A datetime-local value for a date, in the browser's time zone. */
+function localInput(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
+    + `${pad(date.getMinutes())}`;
 }
 
 /** Loads one integration; a 404 renders "not found" and resolves null. */
@@ -94,6 +115,7 @@ export async function listView(ctx) {
         h('th', { scope: 'col' }, 'Endpoint'),
         h('th', { scope: 'col' }, 'Description'),
         h('th', { scope: 'col' }, 'Signature'),
+        h('th', { scope: 'col' }, 'Health'),
         h('th', { scope: 'col', class: 'col-actions' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
       h('tbody', null, integrations.map((i) => {
         const url = webhookUrl(i);
@@ -107,6 +129,7 @@ export async function listView(ctx) {
                 : h('span', { class: 'muted' }, 'Not delivered by this service'))),
           h('td', { 'data-label': 'Description' }, i.description || h('span', { class: 'muted' }, '—')),
           h('td', { 'data-label': 'Signature' }, webhook ? secretBadge(i) : h('span', { class: 'muted' }, '—')),
+          h('td', { 'data-label': 'Health' }, webhook ? healthBadge(i) : h('span', { class: 'muted' }, '—')),
           h('td', { class: 'col-actions' }, webhook ? h('div', { class: 'row-actions' },
             h('a', { class: 'btn btn-sm', href: `#/integrations/${i.id}` }, 'Details'),
             h('a', { class: 'btn btn-sm', href: `#/integrations/${i.id}/activity` }, 'Activity')) : null));
@@ -305,6 +328,65 @@ export async function detailsView(ctx) {
       ctx.fail(e);
     }
   });
+  const health = integration.health || null;
+  const enableButton = h('button', { type: 'button', class: 'btn btn-primary', id: 'enable-webhook' }, 'Enable');
+  enableButton.addEventListener('click', () => submitting(enableButton, 'Enabling…', async () => {
+    try {
+      const { json } = await api('POST', `/integrations/${id}/enable`);
+      ctx.navigate(`#/integrations/${id}`, `Webhook enabled: ${plural(json.queued, 'skipped event')} queued.`);
+    } catch (e) {
+      ctx.fail(e);
+    }
+  }));
+  const since = h('input', {
+    type: 'datetime-local', class: 'input', id: 'recover-since', required: true,
+    value: localInput(new Date(Date.now() - 24 * 3600 * 1000)),
+  });
+  const recoverButton = h('button', { type: 'submit', class: 'btn', id: 'recover-webhook' }, 'Deliver again');
+  const recoverForm = h('form', { class: 'recover-form', id: 'recover-form', novalidate: true },
+    h('label', { for: 'recover-since', class: 'visually-hidden' }, 'Since'), since, recoverButton);
+  recoverForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const date = new Date(since.value);
+    if (Number.isNaN(date.getTime())) {
+      showBanner('error', 'Enter the time from which failed events are delivered again.');
+      since.focus();
+      return;
+    }
+    submitting(recoverButton, 'Queueing…', async () => {
+      try {
+        const { json } = await api('POST', `/integrations/${id}/recover`, { since: date.toISOString() });
+        ctx.navigate(`#/integrations/${id}`, `${plural(json.queued, 'event')} queued for delivery.`);
+      } catch (e) {
+        ctx.fail(e);
+      }
+    });
+  });
+  const disabled = Boolean(health && health.status === 'disabled');
+  const healthRows = [
+    row('Status', healthBadge(integration), 'health'),
+    row('Failures in a row', String(health ? health.consecutive_failures : 0), 'consecutive-failures'),
+    row('Last success', when(health && health.last_success_at), 'last-success'),
+    row('Last failure', when(health && health.last_failure_at), 'last-failure'),
+    row('Failing since', when(health && health.failing_since), 'failing-since'),
+  ];
+  if (disabled) {
+    healthRows.push(row('Disabled', h('span', null, formatTime(health.disabled_at),
+      health.disabled_reason ? h('span', { class: 'muted' }, ` — ${health.disabled_reason}`) : null), 'disabled'));
+  }
+  const healthCard = card('Health', h('div', null,
+    h('dl', { class: 'dl', id: 'integration-health' }, ...healthRows),
+    h('div', { class: 'manage' },
+      disabled ? h('div', { class: 'manage-item' },
+        h('div', null, h('h3', { class: 'manage-title' }, 'Disabled'),
+          h('p', { class: 'muted' }, 'No attempts are made; its events are kept as skipped. Enabling it '
+            + 'delivers them, oldest first, at a bounded rate.')),
+        enableButton) : null,
+      h('div', { class: 'manage-item' },
+        h('div', null, h('h3', { class: 'manage-title' }, 'Deliver failed events again'),
+          h('p', { class: 'muted' }, 'Queues every failed or skipped event since the given time, oldest first, '
+            + 'at a bounded rate.')),
+        disabled ? h('span', { class: 'muted' }, 'Enable it first.') : recoverForm))));
   ctx.render(
     ...integrationHeader(integration, 'details'),
     card('Details', h('dl', { class: 'dl', id: 'integration-details' },
@@ -317,6 +399,7 @@ export async function detailsView(ctx) {
       row('Description', integration.description || h('span', { class: 'muted' }, '—'), 'description'),
       row('Provider', PROVIDER_LABELS[integration.provider] || integration.provider, 'provider'),
       row('Integration ID', h('code', { class: 'code-inline' }, integration.id), 'id'))),
+    healthCard,
     card('Manage', h('div', { class: 'manage' },
       h('div', { class: 'manage-item' },
         h('div', null, h('h3', { class: 'manage-title' }, 'Credentials'),

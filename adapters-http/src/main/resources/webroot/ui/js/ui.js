@@ -32,7 +32,7 @@ export function integrationTabs(id, current) {
     tab('activity', 'Activity', `#/integrations/${id}/activity`));
 }
 
-const STATE_LABELS = { delivered: 'Delivered', pending: 'Pending', failed: 'Failed' };
+const STATE_LABELS = { delivered: 'Delivered', pending: 'Pending', failed: 'Failed', skipped: 'Skipped' };
 
 export function stateBadge(state) {
   return h('span', { class: `badge badge-${state || 'none'}`, dataset: { state: state || 'none' } },

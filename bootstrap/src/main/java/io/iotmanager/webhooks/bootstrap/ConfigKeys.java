@@ -109,6 +109,18 @@ final class ConfigKeys {
           + "compilers to settle, so that the first events are as fast "
           + "as later ones; `0s` turns it off; " + DURATION);
 
+  // ---- integration health (see [Integration health](#integration-health))
+
+  static final ConfigKey<Duration> WEBHOOKS_DISABLE_AFTER = ConfigKey.of("webhooks_disable_after", "",
+      ConfigKeys::period, "empty (or `0s`): never; else an integration whose attempts have only failed for this "
+          + "long (e.g. `5d`) is disabled: it gets no attempts and its new events are stored as `skipped` until it is "
+          + "enabled again; a duration (`ms`, `s`, `m`, `h`, `d`)");
+  static final ConfigKey<Boolean> WEBHOOKS_DISABLE_ON_GONE = ConfigKey.of("webhooks_disable_on_gone", "false",
+      ConfigKeys::bool, "`true`: a `410 Gone` answer disables the integration at once");
+  static final ConfigKey<Integer> WEBHOOKS_RECOVERY_RATE = ConfigKey.of("webhooks_recovery_rate", "10",
+      intRange(1, 100_000), "events per second per integration, at most, that enabling it or a bulk recovery "
+          + "queues again (oldest first)");
+
   // ---- intake under overload (see [Operations](#operations))
 
   static final ConfigKey<Integer> INTAKE_MAX_WRITES = ConfigKey.of("intake_max_writes", "8", positiveInt(),
@@ -148,6 +160,9 @@ final class ConfigKeys {
       WEBHOOKS_EMBEDDED_POLL_INTERVAL,
       WEBHOOKS_STOP_TIMEOUT,
       WEBHOOKS_WARM_UP,
+      WEBHOOKS_DISABLE_AFTER,
+      WEBHOOKS_DISABLE_ON_GONE,
+      WEBHOOKS_RECOVERY_RATE,
       INTAKE_MAX_WRITES,
       INTAKE_QUEUE_TIMEOUT,
       INTAKE_MAX_QUEUED_EVENTS);
@@ -324,6 +339,28 @@ final class ConfigKeys {
         throw new IllegalArgumentException("must be at least " + min.toMillis() + "ms, got " + text.trim());
       }
       return d;
+    };
+  }
+
+  private static final Pattern PERIOD = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+  /** A period such as {@code 5d}, {@code 36h} or {@code 90m}; empty means zero (off). */
+  static Duration period(String text) {
+    String v = text.trim();
+    if (v.isEmpty()) {
+      return Duration.ZERO;
+    }
+    java.util.regex.Matcher m = PERIOD.matcher(v);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(quote(v) + " is not a duration such as 5d, 36h, 90m or 30s");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
     };
   }
 

@@ -255,7 +255,9 @@ public final class ConfigLoader {
         lease,
         engine,
         new IntakeAdmission.Settings(v.get(ConfigKeys.INTAKE_MAX_QUEUED_EVENTS),
-            v.get(ConfigKeys.INTAKE_QUEUE_TIMEOUT), v.get(ConfigKeys.INTAKE_MAX_WRITES)));
+            v.get(ConfigKeys.INTAKE_QUEUE_TIMEOUT), v.get(ConfigKeys.INTAKE_MAX_WRITES)),
+        new HealthSettings(v.get(ConfigKeys.WEBHOOKS_DISABLE_AFTER), v.get(ConfigKeys.WEBHOOKS_DISABLE_ON_GONE),
+            v.get(ConfigKeys.WEBHOOKS_RECOVERY_RATE)));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,12 @@ import io.iotmanager.webhooks.application.service.DeliverEventsService;
 import io.iotmanager.webhooks.application.service.DeliveryLimiter;
 import io.iotmanager.webhooks.application.service.DeliverySettings;
 import io.iotmanager.webhooks.application.service.DeliveryRehearsal;
+import io.iotmanager.webhooks.application.service.EnableIntegrationService;
+import io.iotmanager.webhooks.application.service.GetIntegrationHealthService;
+import io.iotmanager.webhooks.application.service.HealthTracker;
 import io.iotmanager.webhooks.application.service.IntegrationLookup;
+import io.iotmanager.webhooks.application.service.RecoverIntegrationService;
+import io.iotmanager.webhooks.application.service.RecoveryPace;
 import io.iotmanager.webhooks.application.service.OutcomeWriter;
 import io.iotmanager.webhooks.application.service.DestinationCheck;
 import io.iotmanager.webhooks.application.service.GetEventService;
@@ -41,6 +46,7 @@ import io.iotmanager.webhooks.application.service.IntakeAdmission;
 import io.iotmanager.webhooks.application.service.RecordDeviceEventsService;
 import io.iotmanager.webhooks.application.service.RedeliverEventService;
 import io.iotmanager.webhooks.application.service.SetIntegrationCredentialsService;
+import io.iotmanager.webhooks.domain.DisablePolicy;
 import io.iotmanager.webhooks.domain.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -126,10 +132,15 @@ final class Service {
       AddressResolver resolver = Webhooks.resolver(vertx);
       Scheduler scheduler = Delivery.scheduler(vertx);
       WebhookSender sender = Webhooks.sender(vertx, resolver, tuning.maxPerHost());
+      HealthSettings healthSettings = config.health();
+      HealthTracker health = new HealthTracker(new DisablePolicy(Optional.of(healthSettings.disableAfter()),
+          healthSettings.disableOnGone()), metrics);
+      RecoveryPace pace = new RecoveryPace(healthSettings.recoveryRate());
       DeliverEventsService engine = new DeliverEventsService(events,
-          new IntegrationLookup(integrations, scheduler),
+          new IntegrationLookup(integrations, scheduler, health),
           new DeliveryLimiter(tuning.maxConcurrent(), tuning.maxPerHost()),
-          new OutcomeWriter(events, scheduler, tuning.outcomeBatch(), tuning.outcomeFlushDelay()),
+          new OutcomeWriter(events, scheduler, tuning.outcomeBatch(), tuning.outcomeFlushDelay(), integrations,
+              health),
           sender, scheduler, clock, policy,
           () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
       Delivery.Driver deliveryVerticle = Delivery.driver(engine,
@@ -144,7 +155,10 @@ final class Service {
               new ListIntegrationsService(integrations),
               new GetIntegrationService(integrations),
               new SetIntegrationCredentialsService(integrations, destinations, clock),
-              new DeleteIntegrationService(integrations)),
+              new DeleteIntegrationService(integrations),
+              new GetIntegrationHealthService(integrations),
+              new EnableIntegrationService(integrations, events, clock, pace, metrics),
+              new RecoverIntegrationService(integrations, events, clock, pace)),
           new EventRoutes(identities,
               new ListEventsService(events),
               new GetEventService(events),

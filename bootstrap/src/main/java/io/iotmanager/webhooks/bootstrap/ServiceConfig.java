@@ -30,6 +30,7 @@ import java.util.Optional;
  *     a crash its work is taken over once this expires. Longer than {@code webhooksTimeoutSeconds}.
  * @param engine the delivery engine's tuning
  * @param intake intake's admission control: store writes in flight, queue timeout and queue bound
+ * @param health opt-in disabling of failing integrations, and the rate of re-queued events
  */
 public record ServiceConfig(
     String listenHost,
@@ -49,7 +50,8 @@ public record ServiceConfig(
     String jwtVerifyKey,
     long webhooksLeaseSeconds,
     EngineTuning engine,
-    IntakeAdmission.Settings intake) {
+    IntakeAdmission.Settings intake,
+    HealthSettings health) {
 
   public ServiceConfig {
     Objects.requireNonNull(listenHost, "listenHost");
@@ -62,6 +64,7 @@ public record ServiceConfig(
     Objects.requireNonNull(jwtVerifyKey, "jwtVerifyKey");
     Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(intake, "intake");
+    Objects.requireNonNull(health, "health");
     if (webhooksLeaseSeconds <= webhooksTimeoutSeconds) {
       throw new IllegalArgumentException("webhooksLeaseSeconds (" + webhooksLeaseSeconds
           + ") must exceed webhooksTimeoutSeconds (" + webhooksTimeoutSeconds + ")");
@@ -103,6 +106,7 @@ public record ServiceConfig(
         + ", jwtVerifyKey=" + redact(jwtVerifyKey)
         + ", webhooksLeaseSeconds=" + webhooksLeaseSeconds
         + ", engine=" + engine
+        + ", health=" + health
         + "]";
   }
 

@@ -514,7 +514,39 @@ class ConfigLoaderTest {
         d.mongoUrl(), d.mongoDbName(), 10, d.eventExpTimeoutSeconds(), d.aesEncryptionKey(),
         d.aesEncryptionFallbackKey(), d.domainSkipVerify(), d.requestSizeLimit(), d.dataDir(),
         d.webhooksRetrySchedule(), d.webhooksRetryJitter(), d.maxIntegrationsPerTenant(), d.jwtVerifyKey(), 10,
-        d.engine(), d.intake()));
+        d.engine(), d.intake(), d.health()));
+  }
+
+  // ---- integration health
+
+  @Test
+  void integrationHealthDefaultsNeverDisableAndRecoverAtTenPerSecond() {
+    assertEquals(new HealthSettings(Duration.ZERO, false, 10), ServiceConfig.defaults().health());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"5d,PT120H", "36h,PT36H", "90m,PT1H30M", "30s,PT30S", "0s,PT0S", "'',PT0S"})
+  void disableAfterTakesAPeriodWithDays(String text, String expected) {
+    assertEquals(Duration.parse(expected), env("IOT_MANAGER_WEBHOOKS_DISABLE_AFTER", text).health().disableAfter());
+  }
+
+  @Test
+  void integrationHealthFromTheEnvironment() {
+    ServiceConfig c = ConfigLoader.load(Optional.empty(), Map.of("IOT_MANAGER_WEBHOOKS_DISABLE_ON_GONE", "true",
+        "IOT_MANAGER_WEBHOOKS_RECOVERY_RATE", "50"));
+    assertEquals(new HealthSettings(Duration.ZERO, true, 50), c.health());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "IOT_MANAGER_WEBHOOKS_DISABLE_AFTER,5 days,webhooks_disable_after",
+    "IOT_MANAGER_WEBHOOKS_DISABLE_AFTER,-1d,webhooks_disable_after",
+    "IOT_MANAGER_WEBHOOKS_DISABLE_AFTER,5w,webhooks_disable_after",
+    "IOT_MANAGER_WEBHOOKS_DISABLE_ON_GONE,maybe,webhooks_disable_on_gone",
+    "IOT_MANAGER_WEBHOOKS_RECOVERY_RATE,0,webhooks_recovery_rate"})
+  void invalidIntegrationHealthKeysAreRefusedNamingTheKey(String variable, String value, String key) {
+    InvalidConfigException e = invalidEnv(variable, value);
+    assertTrue(e.getMessage().startsWith("invalid configuration: " + key + ": "), e.getMessage());
   }
 
   // ---- engine tuning

@@ -88,7 +88,9 @@ class ConsoleIT {
             "IOT_MANAGER_DOMAIN_SKIPVERIFY", "true",
             // three quick attempts, then a long wait: long enough to see "pending, next attempt in ..."
             "IOT_MANAGER_WEBHOOKS_RETRY_SCHEDULE", "1s,1s,60s",
-            "IOT_MANAGER_WEBHOOKS_RETRY_JITTER", "0"),
+            "IOT_MANAGER_WEBHOOKS_RETRY_JITTER", "0",
+            // events queued again by a recovery are claimed by the poll: soon, not after 5 s
+            "IOT_MANAGER_WEBHOOKS_EMBEDDED_POLL_INTERVAL", "250ms"),
         List.of(), work).awaitAlive(Duration.ofSeconds(60));
 
     Path profile = Files.createDirectories(work.resolve("chromium-profile"));
@@ -306,6 +308,42 @@ class ConsoleIT {
     waitText(".empty-title", "No integrations yet");
     assertEquals("[]", management("GET", "/integrations", tenant).body());
     assertResourcesOnlyFromTheService();
+  }
+
+  @Test
+  void showsAWebhooksHealthAndItsRecoveryButtonDeliversTheFailedEventsAgain() throws Exception {
+    String tenant = "ui-" + UUID.randomUUID();
+    HttpResponse<String> created = management("POST", "/integrations", tenant, "{\"provider\":\"webhook\","
+        + "\"credentials\":{\"type\":\"http\",\"http\":{\"url\":\"" + receiver.url("/hooks/health") + "\"}}}");
+    assertEquals(201, created.statusCode(), created.body());
+    String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
+    String device = "gone-" + UUID.randomUUID();
+    ANSWERS.put(device, 410); // no retry: failed at once
+    intake("DELETE", "/tenants/" + tenant + "/devices/" + device, null);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        management("GET", "/integrations/" + id, tenant).body().contains("\"status\":\"failing\""));
+
+    driver.get(jar.url("/ui/"));
+    signIn(TestService.userToken(tenant));
+    WebElement row = waitVisible("#integrations tr[data-integration-id='" + id + "']");
+    assertEquals("Failing", row.findElement(By.cssSelector("[data-health]")).getText());
+    driver.get(jar.url("/ui/#/integrations/" + id));
+    waitVisible("#integration-health [data-health='failing']");
+    assertEquals("1", find("[data-detail='consecutive-failures'] dd").getText());
+    assertTrue(find("[data-detail='last-failure'] dd").getText().matches("\\d{4}-\\d{2}-\\d{2} .*"),
+        find("[data-detail='last-failure'] dd").getText());
+    screenshot("15-webhook-health-failing");
+
+    ANSWERS.put(device, 200);
+    click("#recover-webhook");
+    waitText("#banner", "1 event queued for delivery.");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> received(device).size() == 2);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        management("GET", "/integrations/" + id, tenant).body().contains("\"status\":\"healthy\""));
+    driver.navigate().refresh();
+    waitVisible("#integration-health [data-health='healthy']");
+    assertEquals("0", find("[data-detail='consecutive-failures'] dd").getText());
+    screenshot("16-webhook-health-recovered");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.iotmanager.webhooks.adapter.http.testing.Receiver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -12,13 +13,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /metrics}: Prometheus text with attempts by outcome, latency, backlog and intake counts. */
+/**
+ * {@code GET /metrics}: Prometheus text with attempts by outcome, latency, backlog and intake counts; and,
+ * on the same service (with {@code webhooks_disable_on_gone}), integration health end to end: shown by the
+ * API and the metrics, a {@code 410} disabling the integration, events stored as skipped, enabling it
+ * delivering them.
+ */
 class MetricsIT {
   @Test
   void countsIntakeAndAttemptsByOutcome() throws Exception {
     try (Receiver receiver = Receiver.start();
         TestService service = TestService.start(Map.of("webhooks_retry_schedule", "100ms",
-            "webhooks_retry_jitter", "0"))) {
+            "webhooks_retry_jitter", "0", "webhooks_disable_on_gone", "true",
+            "webhooks_poll_interval", "200ms", "webhooks_embedded_poll_interval", "200ms"))) {
       String token = TestService.userToken("metrics");
       HttpResponse<String> created = service.call("POST", TestService.MANAGEMENT + "/integrations", token,
           "{\"provider\":\"webhook\",\"credentials\":{\"type\":\"http\",\"http\":{\"url\":\""
@@ -48,6 +55,47 @@ class MetricsIT {
       // the two events and their two outcomes, at least; the store's own start-up writes come on top
       assertTrue(value(text, "webhook_store_document_writes_total") >= 4, text);
       assertTrue(value(text, "webhook_store_commands_total\\{command=\"insert\"\\}") >= 2, text);
+
+      // Health: the last attempt (dev-fail's retry) failed.
+      String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
+      String integration = TestService.MANAGEMENT + "/integrations/" + id;
+      String tags = "\\{integration_id=\"" + id + "\",tenant_id=\"metrics\"\\}";
+      Awaitility.await("the health written").atMost(Duration.ofSeconds(20)).until(() ->
+          new JsonObject(service.call("GET", integration, token, null).body()).getJsonObject("health") != null);
+      JsonObject health = new JsonObject(service.call("GET", integration, token, null).body()).getJsonObject("health");
+      assertEquals("failing", health.getString("status"), health.encode());
+      assertTrue(health.getInteger("consecutive_failures") >= 1, health.encode());
+      assertTrue(health.containsKey("last_failure_at") && health.containsKey("failing_since"), health.encode());
+      String failing = service.call("GET", "/metrics", null, null).body();
+      assertTrue(value(failing, "webhook_integration_transitions_total\\{transition=\"failing\"\\}") >= 1, failing);
+      assertTrue(value(failing, "webhook_integration_consecutive_failures" + tags) >= 1, failing);
+
+      // A 410 disables it (webhooks_disable_on_gone); the next event is stored as skipped, not attempted.
+      receiver.respond(r -> r.body().contains("\"dev-gone\"") ? Receiver.Answer.status(410)
+          : Receiver.Answer.status(200));
+      assertEquals(202, service.call("DELETE", TestService.INTERNAL + "/tenants/metrics/devices/dev-gone", null,
+          null).statusCode());
+      Awaitility.await("disabled").atMost(Duration.ofSeconds(20)).until(() ->
+          service.call("GET", integration, token, null).body().contains("\"status\":\"disabled\""));
+      assertEquals(202, service.call("DELETE", TestService.INTERNAL + "/tenants/metrics/devices/dev-later", null,
+          null).statusCode());
+      String events = TestService.MANAGEMENT + "/events?integration_id=" + id;
+      assertTrue(service.call("GET", events, token, null).body().contains("\"state\":\"skipped\""));
+      assertTrue(receiver.received().stream().noneMatch(r -> r.body().contains("\"dev-later\"")));
+
+      // Enabling delivers it.
+      HttpResponse<String> enabled = service.call("POST", integration + "/enable", token, null);
+      assertEquals(200, enabled.statusCode(), enabled.body());
+      assertEquals("{\"queued\":1}", enabled.body());
+      Awaitility.await("the skipped event delivered").atMost(Duration.ofSeconds(20)).until(() ->
+          receiver.received().stream().anyMatch(r -> r.body().contains("\"dev-later\"")));
+      String after = Awaitility.await("the transitions counted").atMost(Duration.ofSeconds(20))
+          .until(() -> service.call("GET", "/metrics", null, null).body(),
+              t -> value(t, "webhook_integration_transitions_total\\{transition=\"enabled\"\\}") == 1.0
+                  && value(t, "webhook_integration_disabled" + tags) == 0.0);
+      assertEquals(1.0, value(after, "webhook_integration_transitions_total\\{transition=\"disabled\"\\}"), after);
+      Awaitility.await("healthy").atMost(Duration.ofSeconds(20)).until(() ->
+          service.call("GET", integration, token, null).body().contains("\"status\":\"healthy\""));
     }
   }
 

@@ -4,7 +4,9 @@ package io.iotmanager.webhooks.domain;
 public enum DeliveryState {
   PENDING("pending"),
   DELIVERED("delivered"),
-  FAILED("failed");
+  FAILED("failed"),
+  /** Not attempted because its integration was disabled; enabling it or a recovery sets it pending again. */
+  SKIPPED("skipped");
 
   private final String wireName;
 

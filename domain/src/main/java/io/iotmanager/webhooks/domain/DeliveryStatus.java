@@ -36,6 +36,29 @@ public record DeliveryStatus(UUID integrationId, DeliveryState state, int attemp
   /** The error of a delivery whose integration was deleted before its attempt. */
   public static final String DELETED = "integration deleted";
 
+  /** The error of a delivery skipped because its integration is disabled. */
+  public static final String DISABLED = "integration disabled";
+
+  /** A delivery of a new event to a disabled integration: stored, not attempted. */
+  public static DeliveryStatus skipped(UUID integrationId) {
+    return new DeliveryStatus(integrationId, DeliveryState.SKIPPED, 0, Optional.empty(), Optional.of(DISABLED),
+        Optional.empty());
+  }
+
+  /** This delivery not attempted because its integration is disabled; the attempts made stay counted. */
+  public DeliveryStatus skipped() {
+    return new DeliveryStatus(integrationId, DeliveryState.SKIPPED, attempts, statusCode, Optional.of(DISABLED),
+        Optional.empty());
+  }
+
+  /**
+   * This (failed or skipped) delivery set pending again, due at {@code due} (a recovery or an enabling);
+   * the attempts made and the latest outcome stay.
+   */
+  public DeliveryStatus requeued(Instant due) {
+    return new DeliveryStatus(integrationId, DeliveryState.PENDING, attempts, statusCode, error, Optional.of(due));
+  }
+
   /** Pending and due at or before {@code at} (a pending delivery without a due time is due at once). */
   public boolean dueBy(Instant at) {
     return state == DeliveryState.PENDING && nextAttemptAt.map(due -> !due.isAfter(at)).orElse(true);

@@ -217,6 +217,24 @@ final class EventDocuments {
     return update;
   }
 
+  /**
+   * The update that sets the delivery at {@code index} pending again, due at {@code due} (its attempt
+   * count and latest outcome stay), and the event due then unless it is due earlier; with {@code endLease}
+   * the event's lease ends (for an event that had nothing pending).
+   */
+  static JsonObject requeueUpdate(int index, Instant due, boolean endLease) {
+    String prefix = STATUS + "." + index + ".";
+    JsonObject date = DocumentValues.date(due);
+    JsonObject update = new JsonObject()
+        .put("$set", new JsonObject().put(prefix + STATE, DeliveryState.PENDING.wireName()).put(prefix + SUCCESS, false)
+            .put(prefix + NEXT_ATTEMPT_AT, date))
+        .put("$min", new JsonObject().put(DUE_AT, date));
+    if (endLease) {
+      update.put("$unset", new JsonObject().put(LEASE_OWNER, "").put(LEASE_UNTIL, ""));
+    }
+    return update;
+  }
+
   static JsonObject attemptDocument(Attempt attempt) {
     JsonObject document = new JsonObject()
         .put(INTEGRATION_ID, attempt.integrationId().toString())

@@ -7,6 +7,8 @@ import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.domain.Attempt;
 import io.iotmanager.webhooks.domain.DeliveryOutcome;
+import io.iotmanager.webhooks.domain.DeliveryState;
+import io.iotmanager.webhooks.domain.DeliveryStatus;
 import io.iotmanager.webhooks.domain.EventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@link EventRepository} over the {@value EventDocuments#COLLECTION} collection. */
@@ -181,6 +184,75 @@ final class MongoEventRepository implements EventRepository {
         .put(EventDocuments.LEASE_UNTIL, DocumentValues.date(leaseUntil)));
     return guard(client.updateCollectionWithOptions(COLLECTION, mine, extend, new UpdateOptions().setMulti(true))
         .mapEmpty(), "cannot extend leases");
+  }
+
+  /** Deliveries set pending per bulk write of {@link #requeue}. */
+  static final int REQUEUE_CHUNK = 1000;
+
+  /**
+   * Finds the candidates (the tenant's events since then with a delivery to the integration: ids and
+   * statuses only, oldest first), then sets each chosen delivery pending by its position, conditioned on
+   * its state still being one of those asked for, with one unordered bulk write per
+   * {@value #REQUEUE_CHUNK}; the event's {@code due_at} moves to the delivery's due time unless it is due
+   * earlier ({@code $min}), which makes it claimable then. An event with nothing pending (no {@code due_at})
+   * is in no instance's hands, so its lease (intake's, from its birth) ends too, conditioned on that. A status the Go service wrote (no {@code state})
+   * counts as failed when it has {@code success: false}.
+   */
+  @Override
+  public Future<Integer> requeue(String tenantId, UUID integrationId, Instant since, Set<DeliveryState> states,
+      Instant firstDue, Duration spacing) {
+    JsonObject filter = new JsonObject().put(EventDocuments.TENANT_ID, tenantId)
+        .put(EventDocuments.STATUS_INTEGRATION_ID, DocumentValues.uuid(integrationId))
+        .put(EventDocuments.EVENT_TS, new JsonObject().put("$gte", DocumentValues.date(since)));
+    FindOptions options = new FindOptions()
+        .setSort(new JsonObject().put(EventDocuments.EVENT_TS, 1).put(EventDocuments.ID, 1))
+        .setFields(new JsonObject().put(EventDocuments.STATUS, 1).put(EventDocuments.EVENT_TS, 1)
+            .put(EventDocuments.DUE_AT, 1));
+    return guard(client.findWithOptions(COLLECTION, filter, options), "cannot find events to queue again")
+        .compose(found -> {
+          List<BulkOperation> updates = new ArrayList<>();
+          for (JsonObject document : found) {
+            JsonArray statuses = document.getJsonArray(EventDocuments.STATUS, new JsonArray());
+            for (int k = 0; k < statuses.size(); k++) {
+              DeliveryStatus d = EventDocuments.deliveryFrom(statuses.getJsonObject(k));
+              if (d.integrationId().equals(integrationId) && states.contains(d.state())) {
+                Instant due = firstDue.plus(spacing.multipliedBy(updates.size()));
+                // nothing pending: a lease on it (intake's, taken at birth) guards nothing, and it ends now
+                boolean idle = document.getValue(EventDocuments.DUE_AT) == null;
+                JsonObject still = requeued(document, k, states);
+                if (idle) {
+                  still.put(EventDocuments.DUE_AT, new JsonObject().put("$exists", false));
+                }
+                updates.add(BulkOperation.createUpdate(still, EventDocuments.requeueUpdate(k, due, idle)));
+              }
+            }
+          }
+          Future<Integer> queued = Future.succeededFuture(0);
+          for (int from = 0; from < updates.size(); from += REQUEUE_CHUNK) {
+            List<BulkOperation> chunk = updates.subList(from, Math.min(updates.size(), from + REQUEUE_CHUNK));
+            queued = queued.compose(sum -> guard(client.bulkWriteWithOptions(COLLECTION, chunk,
+                new BulkWriteOptions(false)), "cannot queue events again").map(r -> sum + (int) r.getModifiedCount()));
+          }
+          return queued;
+        });
+  }
+
+  /** The event, while its delivery at {@code index} is still in one of {@code states}. */
+  private static JsonObject requeued(JsonObject document, int index, Set<DeliveryState> states) {
+    String state = EventDocuments.STATUS + "." + index + "." + EventDocuments.STATE;
+    JsonArray names = new JsonArray();
+    states.forEach(s -> names.add(s.wireName()));
+    JsonObject filter = new JsonObject().put(EventDocuments.ID,
+        DocumentValues.uuidForBulk(DocumentValues.requiredUuid(document, EventDocuments.ID)));
+    JsonObject current = new JsonObject().put(state, new JsonObject().put("$in", names));
+    if (states.contains(DeliveryState.FAILED)) {
+      filter.put("$or", new JsonArray().add(current).add(new JsonObject()
+          .put(state, new JsonObject().put("$exists", false))
+          .put(EventDocuments.STATUS + "." + index + "." + EventDocuments.SUCCESS, false)));
+    } else {
+      filter.mergeIn(current);
+    }
+    return filter;
   }
 
   /**

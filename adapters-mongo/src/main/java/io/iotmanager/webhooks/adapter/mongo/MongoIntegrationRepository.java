@@ -5,12 +5,16 @@ import static io.iotmanager.webhooks.adapter.mongo.IntegrationDocuments.COLLECTI
 import static io.iotmanager.webhooks.adapter.mongo.StoreFailures.guard;
 
 import io.iotmanager.webhooks.application.ApplicationException;
+import io.iotmanager.webhooks.application.port.out.HealthChange;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
+import io.iotmanager.webhooks.application.port.out.MonitoredIntegration;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.Integration;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.time.Duration;
@@ -264,6 +268,36 @@ final class MongoIntegrationRepository implements IntegrationRepository {
     return guard(client.removeDocuments(COLLECTION, byTenant(tenantId))
         .compose(v -> client.removeDocument(SLOTS, new JsonObject().put("_id", tenantId))).mapEmpty(),
         "cannot delete the tenant's integrations");
+  }
+
+  @Override
+  public Future<List<MonitoredIntegration>> findByTenantWithHealth(String tenantId) {
+    FindOptions options = new FindOptions().setSort(LIST_ORDER);
+    return guard(client.findWithOptions(COLLECTION, byTenant(tenantId), options)
+        .map(documents -> documents.stream().map(d -> new MonitoredIntegration(IntegrationDocuments.fromDocument(d, keys),
+            IntegrationHealthDocuments.fromDocument(d))).toList()), "cannot read integrations");
+  }
+
+  /** One unordered bulk write of one update per integration; an integration that is gone matches nothing. */
+  @Override
+  public Future<Void> recordHealth(List<HealthChange> changes) {
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<BulkOperation> updates = new ArrayList<>(changes.size());
+    for (HealthChange change : changes) {
+      JsonObject filter = new JsonObject().put(IntegrationDocuments.ID, DocumentValues.uuidForBulk(change.integrationId()))
+          .put(IntegrationDocuments.TENANT_ID, change.tenantId());
+      updates.add(BulkOperation.createUpdate(filter, IntegrationHealthDocuments.update(change)));
+    }
+    return guard(client.bulkWriteWithOptions(COLLECTION, updates, new BulkWriteOptions(false)).mapEmpty(),
+        "cannot record integration health");
+  }
+
+  @Override
+  public Future<Boolean> enable(String tenantId, UUID id) {
+    return guard(client.updateCollection(COLLECTION, byTenantAndId(tenantId, id), IntegrationHealthDocuments.enable())
+        .map(result -> result.getDocMatched() > 0), "cannot enable the integration");
   }
 
   private static JsonObject byTenant(String tenantId) {

@@ -437,6 +437,9 @@ public final class DeliverEventsService implements DeliveryEngine {
             return Future.succeededFuture(trigger == AttemptTrigger.AUTO ? new Step(index, d.deleted(),
                 Optional.empty()) : null);
           }
+          if (trigger == AttemptTrigger.AUTO && integrations.health().disabled(d.integrationId())) {
+            return Future.succeededFuture(new Step(index, d.skipped(), Optional.empty())); // stored, not sent
+          }
           return post(event, index, d, http.get(), trigger);
         });
       });
@@ -472,9 +475,10 @@ public final class DeliverEventsService implements DeliveryEngine {
       metric = switch (next.state()) {
         case PENDING -> "retry";
         case DELIVERED -> "delivered";
-        case FAILED -> "failed";
+        case FAILED, SKIPPED -> "failed";
       };
     }
+    integrations.health().attempted(event.tenantId(), d.integrationId(), outcome, now);
     Attempt attempt = new Attempt(d.integrationId(), next.attempts(), started, response.statusCode(),
         outcome.failure(), response.durationMs(), trigger, response.body());
     metrics.attempted(metric, response.durationMs());

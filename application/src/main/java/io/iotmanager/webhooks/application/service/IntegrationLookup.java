@@ -33,10 +33,22 @@ public final class IntegrationLookup {
   private final Map<String, List<Promise<Map<UUID, Integration>>>> next = new HashMap<>();
   private boolean expiryScheduled;
   private long reads;
+  private final HealthTracker health;
 
   public IntegrationLookup(IntegrationRepository repository, Scheduler scheduler) {
+    this(repository, scheduler, HealthTracker.none());
+  }
+
+  /** A lookup that passes each read's health on to {@code health}. */
+  public IntegrationLookup(IntegrationRepository repository, Scheduler scheduler, HealthTracker health) {
     this.repository = repository;
     this.scheduler = scheduler;
+    this.health = health;
+  }
+
+  /** The engine's view of the integrations' health, seeded by this lookup's reads. */
+  HealthTracker health() {
+    return health;
   }
 
   /** The tenant's integrations by id, read from the store in this turn. */
@@ -69,9 +81,10 @@ public final class IntegrationLookup {
 
   private Future<Map<UUID, Integration>> read(String tenant) {
     reads++;
-    Future<Map<UUID, Integration>> read = repository.findByTenant(tenant).map(list -> {
+    Future<Map<UUID, Integration>> read = repository.findByTenantWithHealth(tenant).map(list -> {
+      health.observe(tenant, list);
       Map<UUID, Integration> byId = new LinkedHashMap<>();
-      list.forEach(i -> byId.putIfAbsent(i.id(), i));
+      list.forEach(m -> byId.putIfAbsent(m.integration().id(), m.integration()));
       return byId;
     });
     reading.put(tenant, read);

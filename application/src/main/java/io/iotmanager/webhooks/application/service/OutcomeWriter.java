@@ -1,6 +1,8 @@
 package io.iotmanager.webhooks.application.service;
 
 import io.iotmanager.webhooks.application.port.out.EventRepository;
+import io.iotmanager.webhooks.application.port.out.HealthChange;
+import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
 import io.iotmanager.webhooks.application.port.out.Scheduler;
 import io.iotmanager.webhooks.domain.DeliveryOutcome;
 import io.vertx.core.Future;
@@ -32,11 +34,28 @@ public final class OutcomeWriter {
   private boolean writing;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
 
+  private final IntegrationRepository integrations;
+  private final HealthTracker health;
+  /** The health write of the batch being written (started with its first try). */
+  private Future<Void> healthWrite = Future.succeededFuture();
+
   public OutcomeWriter(EventRepository events, Scheduler scheduler, int batchSize, Duration flushDelay) {
+    this(events, scheduler, batchSize, flushDelay, null, HealthTracker.none());
+  }
+
+  /**
+   * A writer that also writes the integrations' health changes that {@code health} has collected, with
+   * each batch: one more store command per batch (for all its integrations), none per attempt. A failed
+   * health write is logged, not retried (the next batches carry on from the store's state).
+   */
+  public OutcomeWriter(EventRepository events, Scheduler scheduler, int batchSize, Duration flushDelay,
+      IntegrationRepository integrations, HealthTracker health) {
     this.events = events;
     this.scheduler = scheduler;
     this.batchSize = batchSize;
     this.flushDelay = flushDelay;
+    this.integrations = integrations;
+    this.health = health;
   }
 
   void add(DeliveryOutcome outcome) {
@@ -74,11 +93,19 @@ public final class OutcomeWriter {
     pending = new ArrayList<>();
     pendingWritten = new ArrayList<>();
     writing = true;
+    List<HealthChange> changes = health.takeChanges();
+    healthWrite = changes.isEmpty() || integrations == null ? Future.succeededFuture()
+        : integrations.recordHealth(changes).otherwise(err -> {
+          LOG.warn("writing the health of {} integration(s) failed: {}", changes.size(), err.toString());
+          return null;
+        });
     write(batch, written, 1);
   }
 
   private void write(List<DeliveryOutcome> batch, List<Runnable> written, int attempt) {
-    events.recordOutcomes(batch).onComplete(ar -> {
+    Future<Void> ar = events.recordOutcomes(batch);
+    Future<?> both = Future.join(ar, healthWrite); // as a Future: CompositeFuture is not in the async kernel
+    both.onComplete(settled -> {
       if (ar.failed() && attempt < MAX_WRITE_TRIES) {
         LOG.warn("writing {} delivery outcome(s) failed (try {}): {}", batch.size(), attempt, ar.cause().toString());
         scheduler.schedule(Duration.ofMillis(200L * attempt), () -> write(batch, written, attempt + 1));

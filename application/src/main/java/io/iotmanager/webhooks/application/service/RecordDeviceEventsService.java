@@ -22,7 +22,8 @@ import io.vertx.core.Future;
 /**
  * Durable intake (docs/wire-contract.md B1): stores the events of one call, each with one pending delivery per
  * webhook integration of the tenant that takes device events ({@link Integration#receivesDeviceEvents}: no
- * scopes, or {@code deviceauth} among them), in one batched write claimed at birth by this instance, then
+ * scopes, or {@code deviceauth} among them; skipped, not pending, for a disabled one), in one batched write
+ * claimed at birth by this instance, then
  * hands those with a delivery to the dispatcher. A tenant without integrations costs no write; the events
  * of a tenant whose integrations are all of other providers (never called, A3) are logged without
  * deliveries and not handed off. While the dispatcher has no room, events are stored claimable at once
@@ -67,7 +68,7 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
       return Future.succeededFuture(0);
     }
     long arrivedAt = admission.now();
-    return admission.read(integrations.findByTenant(command.tenantId()), arrivedAt).compose(found -> {
+    return admission.read(integrations.findByTenantWithHealth(command.tenantId()), arrivedAt).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(0);
       }
@@ -77,13 +78,15 @@ public final class RecordDeviceEventsService implements RecordDeviceEventsUseCas
         Event event = Event.create(ids.get(), command.tenantId(), command.type(), device.deviceId(), device.data(),
             now);
         List<DeliveryStatus> deliveries = found.stream()
-            .filter(Integration::isWebhook)
-            .filter(Integration::receivesDeviceEvents) // every event taken in is a device lifecycle event
-            .map(i -> DeliveryStatus.pending(i.id(), now))
+            .filter(m -> m.integration().isWebhook())
+            .filter(m -> m.integration().receivesDeviceEvents()) // every event taken in is a device lifecycle event
+            .map(m -> m.health().disabled() ? DeliveryStatus.skipped(m.integration().id())
+                : DeliveryStatus.pending(m.integration().id(), now))
             .toList();
         records.add(new EventRecord(event, deliveries));
       }
-      List<EventRecord> deliverable = records.stream().filter(r -> !r.deliveries().isEmpty()).toList();
+      List<EventRecord> deliverable = records.stream()
+          .filter(r -> DeliveryStatus.dueAt(r.deliveries()).isPresent()).toList();
       // the lease starts when the write does: time spent waiting for admission does not shorten it; with
       // the dispatcher full, the events are stored with a lease that has already ended, for a poll to claim
       boolean handOff = deliverable.isEmpty() || queue.hasRoom();

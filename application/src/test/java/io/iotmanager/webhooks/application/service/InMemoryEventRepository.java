@@ -220,6 +220,35 @@ final class InMemoryEventRepository implements EventRepository {
   /** How many times {@link #extendLeases} was called. */
   int leaseExtensions;
 
+  /** As the Mongo adapter does: by event time, oldest first; the delivery's state must still be one of {@code states}. */
+  @Override
+  public synchronized Future<Integer> requeue(String tenantId, UUID integrationId, Instant since,
+      java.util.Set<DeliveryState> states, Instant firstDue, java.time.Duration spacing) {
+    List<Stored> matching = events.values().stream()
+        .filter(s -> s.record.event().tenantId().equals(tenantId) && !s.record.event().time().isBefore(since))
+        .sorted(java.util.Comparator.comparing((Stored s) -> s.record.event().time()))
+        .toList();
+    int queued = 0;
+    for (Stored s : matching) {
+      List<DeliveryStatus> deliveries = new ArrayList<>(s.record.deliveries());
+      for (int k = 0; k < deliveries.size(); k++) {
+        DeliveryStatus d = deliveries.get(k);
+        if (d.integrationId().equals(integrationId) && states.contains(d.state())) {
+          Instant due = firstDue.plus(spacing.multipliedBy(queued));
+          deliveries.set(k, d.requeued(due));
+          if (s.dueAt.isEmpty()) { // nothing was pending: its lease (intake's) ends
+            s.leaseOwner = Optional.empty();
+            s.leaseUntil = Optional.empty();
+          }
+          s.dueAt = Optional.of(s.dueAt.filter(at -> at.isBefore(due)).orElse(due));
+          queued++;
+        }
+      }
+      s.record = new EventRecord(s.record.event(), deliveries);
+    }
+    return Future.succeededFuture(queued);
+  }
+
   @Override
   public synchronized Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil) {
     leaseReleases.add(List.copyOf(eventIds));

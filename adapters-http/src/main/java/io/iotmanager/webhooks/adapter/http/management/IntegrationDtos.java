@@ -14,16 +14,19 @@ import io.iotmanager.webhooks.domain.DomainValidationException;
 import io.iotmanager.webhooks.domain.EventTime;
 import io.iotmanager.webhooks.domain.HttpCredentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationHealth;
 import io.iotmanager.webhooks.domain.IntegrationScope;
 import io.iotmanager.webhooks.domain.Provider;
 import io.iotmanager.webhooks.domain.WebhookSecret;
 import io.iotmanager.webhooks.domain.WebhookUrl;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Request and response shapes of A3, mapped to and from domain records. */
 final class IntegrationDtos {
@@ -58,9 +61,35 @@ final class IntegrationDtos {
   record HttpRequest(String url, String secret) {}
 
   @JsonInclude(JsonInclude.Include.NON_ABSENT)
-  @JsonPropertyOrder({"id", "provider", "credentials", "description", "scopes"})
+  @JsonPropertyOrder({"id", "provider", "credentials", "description", "scopes", "health"})
   record IntegrationResponse(String id, String provider, CredentialsResponse credentials, String description,
-      List<String> scopes) {}
+      List<String> scopes, HealthResponse health) {}
+
+  /**
+   * Ours, after Mender's fields: how deliveries to the integration go; absent until its first attempt, so
+   * an integration never attempted reads exactly as Mender shows it.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"status", "consecutive_failures", "last_success_at", "last_failure_at", "failing_since",
+      "disabled_at", "disabled_reason"})
+  record HealthResponse(String status, @JsonProperty("consecutive_failures") int consecutiveFailures,
+      @JsonProperty("last_success_at") String lastSuccessAt, @JsonProperty("last_failure_at") String lastFailureAt,
+      @JsonProperty("failing_since") String failingSince, @JsonProperty("disabled_at") String disabledAt,
+      @JsonProperty("disabled_reason") String disabledReason) {}
+
+  /** {@code disabled}, {@code failing} or {@code healthy}; empty for an integration never attempted. */
+  static Optional<HealthResponse> health(IntegrationHealth h) {
+    if (h == null || h.equals(IntegrationHealth.NONE)) {
+      return Optional.empty();
+    }
+    String status = h.disabled() ? "disabled" : h.failing() ? "failing" : "healthy";
+    return Optional.of(new HealthResponse(status, h.consecutiveFailures(), time(h.lastSuccessAt()),
+        time(h.lastFailureAt()), time(h.failingSince()), time(h.disabledAt()), h.disabledReason().orElse(null)));
+  }
+
+  private static String time(Optional<Instant> at) {
+    return at.map(EventTime::format).orElse(null);
+  }
 
   /** {@code type} first, then {@code http} (webhooks) or the other providers' fields. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -167,6 +196,10 @@ final class IntegrationDtos {
   }
 
   static IntegrationResponse response(Integration integration) {
+    return response(integration, null);
+  }
+
+  static IntegrationResponse response(Integration integration, IntegrationHealth health) {
     Credentials c = integration.credentials();
     HttpResponse http = c.http().map(h -> new HttpResponse(h.shownUrl(),
         h.secret().isPresent() ? WebhookSecret.OMITTED : null,
@@ -187,7 +220,8 @@ final class IntegrationDtos {
     List<String> scopes = integration.scopes()
         .map(list -> list.stream().map(IntegrationScope::wireName).toList()).orElse(null);
     return new IntegrationResponse(integration.id().toString(), integration.provider().wireName(),
-        new CredentialsResponse(c.type().wireName(), http, other), description, scopes);
+        new CredentialsResponse(c.type().wireName(), http, other), description, scopes,
+        health(health).orElse(null));
   }
 
   private static boolean isSecretName(String key) {
@@ -195,6 +229,16 @@ final class IntegrationDtos {
   }
 
   static List<IntegrationResponse> responses(List<Integration> integrations) {
-    return integrations.stream().map(IntegrationDtos::response).toList();
+    return responses(integrations, Map.of());
   }
+
+  static List<IntegrationResponse> responses(List<Integration> integrations, Map<UUID, IntegrationHealth> health) {
+    return integrations.stream().map(i -> response(i, health.get(i.id()))).toList();
+  }
+
+  /** The body of {@code POST …/recover}. */
+  record RecoverRequest(String since) {}
+
+  /** The answer of enabling and of a recovery: how many events were queued. */
+  record QueuedResponse(int queued) {}
 }

@@ -18,8 +18,21 @@ import io.iotmanager.webhooks.application.port.in.IntegrationsQuery;
 import io.iotmanager.webhooks.application.port.in.ListIntegrationsUseCase;
 import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsCommand;
 import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsUseCase;
+import io.iotmanager.webhooks.application.port.in.EnableIntegrationCommand;
+import io.iotmanager.webhooks.application.port.in.EnableIntegrationUseCase;
+import io.iotmanager.webhooks.application.port.in.GetIntegrationHealthUseCase;
+import io.iotmanager.webhooks.application.port.in.RecoverIntegrationCommand;
+import io.iotmanager.webhooks.application.port.in.RecoverIntegrationUseCase;
+import io.iotmanager.webhooks.domain.DomainValidationException;
+import io.iotmanager.webhooks.domain.EventTime;
+import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationHealth;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The integrations of the management API: JWT identity, every call scoped to the caller's tenant. */
@@ -32,10 +45,30 @@ public final class IntegrationRoutes implements Endpoint {
   private final GetIntegrationUseCase getIntegration;
   private final SetIntegrationCredentialsUseCase setIntegrationCredentials;
   private final DeleteIntegrationUseCase deleteIntegration;
+  private final GetIntegrationHealthUseCase integrationHealth;
+  private final EnableIntegrationUseCase enableIntegration;
+  private final RecoverIntegrationUseCase recoverIntegration;
 
+  /** The routes of A3 alone: no health, no enabling or recovery. */
   public IntegrationRoutes(Identities identities, CreateIntegrationUseCase createIntegration,
       ListIntegrationsUseCase listIntegrations, GetIntegrationUseCase getIntegration,
       SetIntegrationCredentialsUseCase setIntegrationCredentials, DeleteIntegrationUseCase deleteIntegration) {
+    this(identities, createIntegration, listIntegrations, getIntegration, setIntegrationCredentials,
+        deleteIntegration, null, null, null);
+  }
+
+  /**
+   * With each integration's health in the answers of {@code GET}, and {@code POST …/{id}/enable} and
+   * {@code POST …/{id}/recover}.
+   */
+  public IntegrationRoutes(Identities identities, CreateIntegrationUseCase createIntegration,
+      ListIntegrationsUseCase listIntegrations, GetIntegrationUseCase getIntegration,
+      SetIntegrationCredentialsUseCase setIntegrationCredentials, DeleteIntegrationUseCase deleteIntegration,
+      GetIntegrationHealthUseCase integrationHealth, EnableIntegrationUseCase enableIntegration,
+      RecoverIntegrationUseCase recoverIntegration) {
+    this.integrationHealth = integrationHealth;
+    this.enableIntegration = enableIntegration;
+    this.recoverIntegration = recoverIntegration;
     this.identities = identities;
     this.createIntegration = createIntegration;
     this.listIntegrations = listIntegrations;
@@ -52,12 +85,52 @@ public final class IntegrationRoutes implements Endpoint {
     router.get(base + "/integrations/:id").handler(this::getIntegration);
     router.delete(base + "/integrations/:id").handler(this::deleteIntegration);
     router.put(base + "/integrations/:id/credentials").handler(this::setCredentials);
+    if (enableIntegration != null) {
+      router.post(base + "/integrations/:id/enable").handler(this::enable);
+    }
+    if (recoverIntegration != null) {
+      router.post(base + "/integrations/:id/recover").handler(this::recover);
+    }
+  }
+
+  /** The tenant's integrations' health, or none when this route group has no health use case. */
+  private Future<Map<UUID, IntegrationHealth>> health(String tenant) {
+    return integrationHealth == null ? Future.succeededFuture(Map.of())
+        : integrationHealth.getIntegrationHealth(new IntegrationsQuery(tenant));
+  }
+
+  private void enable(RoutingContext ctx) {
+    Identity who = identities.user(ctx);
+    UUID id = Replies.uuid(ctx.pathParam("id"), BAD_INTEGRATION_ID);
+    Replies.when(ctx, enableIntegration.enableIntegration(new EnableIntegrationCommand(who.tenant(), id)),
+        queued -> Replies.json(ctx, 200, new IntegrationDtos.QueuedResponse(queued)));
+  }
+
+  static final String SINCE_REQUIRED = "since: cannot be blank";
+  static final String SINCE_INVALID = "since: must be an RFC 3339 time, e.g. 2024-01-01T00:00:00Z";
+
+  private void recover(RoutingContext ctx) {
+    Identity who = identities.user(ctx);
+    UUID id = Replies.uuid(ctx.pathParam("id"), BAD_INTEGRATION_ID);
+    IntegrationDtos.RecoverRequest req = Json.read(ctx.body().buffer(), IntegrationDtos.RecoverRequest.class);
+    if (req == null || req.since() == null || req.since().isBlank()) {
+      throw new DomainValidationException(SINCE_REQUIRED);
+    }
+    Instant since;
+    try {
+      since = EventTime.parse(req.since().trim());
+    } catch (RuntimeException e) {
+      throw new DomainValidationException(SINCE_INVALID);
+    }
+    Replies.when(ctx, recoverIntegration.recoverIntegration(new RecoverIntegrationCommand(who.tenant(), id, since)),
+        queued -> Replies.json(ctx, 200, new IntegrationDtos.QueuedResponse(queued)));
   }
 
   private void listIntegrations(RoutingContext ctx) {
     Identity who = identities.user(ctx);
-    Replies.when(ctx, listIntegrations.listIntegrations(new IntegrationsQuery(who.tenant())),
-        list -> Replies.json(ctx, 200, IntegrationDtos.responses(list)));
+    Future<List<Integration>> list = listIntegrations.listIntegrations(new IntegrationsQuery(who.tenant()));
+    Replies.when(ctx, list.compose(found -> health(who.tenant()).map(h -> IntegrationDtos.responses(found, h))),
+        responses -> Replies.json(ctx, 200, responses));
   }
 
   private void createIntegration(RoutingContext ctx) {
@@ -75,8 +148,10 @@ public final class IntegrationRoutes implements Endpoint {
   private void getIntegration(RoutingContext ctx) {
     Identity who = identities.user(ctx);
     UUID id = Replies.uuid(ctx.pathParam("id"), BAD_INTEGRATION_ID);
-    Replies.when(ctx, getIntegration.getIntegration(new IntegrationQuery(who.tenant(), id)),
-        integration -> Replies.json(ctx, 200, IntegrationDtos.response(integration)));
+    Future<Integration> found = getIntegration.getIntegration(new IntegrationQuery(who.tenant(), id));
+    Replies.when(ctx, found.compose(integration -> health(who.tenant())
+            .map(h -> IntegrationDtos.response(integration, h.get(integration.id())))),
+        response -> Replies.json(ctx, 200, response));
   }
 
   private void deleteIntegration(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import io.iotmanager.webhooks.adapter.http.web.ApiPaths;
 import io.iotmanager.webhooks.adapter.http.web.Endpoint;
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.application.port.out.StoreMetrics;
+import io.iotmanager.webhooks.domain.IntegrationHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.ext.web.Router;
 import java.util.function.IntSupplier;
@@ -32,6 +34,8 @@ public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, E
   private final Map<String, Counter> storeCommands = new ConcurrentHashMap<>();
   private final Counter documentWrites;
   private volatile IntSupplier backlog = () -> 0;
+  private final Map<UUID, IntegrationHealth> health = new ConcurrentHashMap<>();
+  private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
 
   public PrometheusMetrics() {
     latency = Timer.builder("webhook_attempt_duration")
@@ -87,6 +91,51 @@ public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, E
   @Override
   public void documentsWritten(long documents) {
     documentWrites.increment(documents);
+  }
+
+  /**
+   * Per integration (tags {@code integration_id}, {@code tenant_id}), as this instance last saw or changed
+   * it: {@code webhook_integration_consecutive_failures}, {@code webhook_integration_disabled} (0 or 1),
+   * and the unix times {@code webhook_integration_last_success_timestamp_seconds},
+   * {@code …_last_failure_timestamp_seconds} and {@code …_failing_since_timestamp_seconds} (NaN when none).
+   */
+  @Override
+  public void integrationHealth(String tenantId, UUID integrationId, IntegrationHealth h) {
+    if (health.put(integrationId, h) != null) {
+      return;
+    }
+    gauge("webhook_integration_consecutive_failures", "Failed attempts in a row to the integration",
+        tenantId, integrationId, x -> x.consecutiveFailures());
+    gauge("webhook_integration_disabled", "1 when the integration is disabled (its events are stored as skipped)",
+        tenantId, integrationId, x -> x.disabled() ? 1 : 0);
+    gauge("webhook_integration_last_success_timestamp_seconds", "When an attempt to the integration last succeeded",
+        tenantId, integrationId, x -> seconds(x.lastSuccessAt()));
+    gauge("webhook_integration_last_failure_timestamp_seconds", "When an attempt to the integration last failed",
+        tenantId, integrationId, x -> seconds(x.lastFailureAt()));
+    gauge("webhook_integration_failing_since_timestamp_seconds",
+        "The first failure since the integration's last success (NaN while it succeeds)",
+        tenantId, integrationId, x -> seconds(x.failingSince()));
+  }
+
+  private void gauge(String name, String description, String tenantId, UUID integrationId,
+      java.util.function.ToDoubleFunction<IntegrationHealth> value) {
+    Gauge.builder(name, () -> value.applyAsDouble(health.getOrDefault(integrationId, IntegrationHealth.NONE)))
+        .description(description)
+        .tag("integration_id", integrationId.toString())
+        .tag("tenant_id", tenantId)
+        .register(registry);
+  }
+
+  private static double seconds(java.util.Optional<java.time.Instant> at) {
+    return at.map(i -> i.toEpochMilli() / 1000.0).orElse(Double.NaN);
+  }
+
+  @Override
+  public void healthTransition(String transition) {
+    transitions.computeIfAbsent(transition, t -> Counter.builder("webhook_integration_transitions")
+        .description("Changes of an integration's health: failing, recovered, disabled, enabled")
+        .tag("transition", t)
+        .register(registry)).increment();
   }
 
   /** Where the {@code webhook_pending_backlog} gauge reads from, at each scrape. */

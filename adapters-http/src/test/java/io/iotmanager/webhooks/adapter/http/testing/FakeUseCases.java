@@ -8,7 +8,12 @@ import io.iotmanager.webhooks.application.port.in.DeleteIntegrationCommand;
 import io.iotmanager.webhooks.application.port.in.DeleteIntegrationUseCase;
 import io.iotmanager.webhooks.application.port.in.DeleteTenantCommand;
 import io.iotmanager.webhooks.application.port.in.DeleteTenantUseCase;
+import io.iotmanager.webhooks.application.port.in.EnableIntegrationCommand;
+import io.iotmanager.webhooks.application.port.in.EnableIntegrationUseCase;
 import io.iotmanager.webhooks.application.port.in.EventQuery;
+import io.iotmanager.webhooks.application.port.in.GetIntegrationHealthUseCase;
+import io.iotmanager.webhooks.application.port.in.RecoverIntegrationCommand;
+import io.iotmanager.webhooks.application.port.in.RecoverIntegrationUseCase;
 import io.iotmanager.webhooks.application.port.in.EventsQuery;
 import io.iotmanager.webhooks.application.port.in.GetEventUseCase;
 import io.iotmanager.webhooks.application.port.in.GetIntegrationUseCase;
@@ -26,6 +31,7 @@ import io.iotmanager.webhooks.application.port.in.SetIntegrationCredentialsUseCa
 import io.iotmanager.webhooks.domain.Attempt;
 import io.iotmanager.webhooks.domain.EventRecord;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationHealth;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +51,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class FakeUseCases implements CreateIntegrationUseCase, ListIntegrationsUseCase, GetIntegrationUseCase,
     DeleteIntegrationUseCase, SetIntegrationCredentialsUseCase, ListEventsUseCase, GetEventUseCase,
-    ListAttemptsUseCase, RedeliverEventUseCase, RecordDeviceEventsUseCase, DeleteTenantUseCase, CheckHealthUseCase {
+    ListAttemptsUseCase, RedeliverEventUseCase, RecordDeviceEventsUseCase, DeleteTenantUseCase, CheckHealthUseCase,
+    GetIntegrationHealthUseCase, EnableIntegrationUseCase, RecoverIntegrationUseCase {
   public static final String INTEGRATION_NOT_FOUND = "integration not found";
   public static final String EVENT_NOT_FOUND = "event not found";
 
@@ -56,6 +63,15 @@ public final class FakeUseCases implements CreateIntegrationUseCase, ListIntegra
   private final Map<UUID, List<Attempt>> attempts = new ConcurrentHashMap<>();
   private final AtomicReference<RuntimeException> nextFailure = new AtomicReference<>();
   public volatile int maxPerTenant = 1;
+  private final Map<UUID, IntegrationHealth> health = new ConcurrentHashMap<>();
+  /** What enabling and recovery answer as queued. */
+  public volatile int queued = 0;
+
+  /** The health the integration routes then show for this integration. */
+  public FakeUseCases setHealth(UUID integrationId, IntegrationHealth h) {
+    health.put(integrationId, h);
+    return this;
+  }
 
   /** The next call fails with {@code failure}; later ones succeed again. */
   public FakeUseCases failNext(RuntimeException failure) {
@@ -203,6 +219,35 @@ public final class FakeUseCases implements CreateIntegrationUseCase, ListIntegra
       events.removeIf(e -> e.event().tenantId().equals(c.tenantId()));
       return Future.succeededFuture();
     });
+  }
+
+  @Override
+  public Future<Map<UUID, IntegrationHealth>> getIntegrationHealth(IntegrationsQuery q) {
+    return answer(q, () -> {
+      Map<UUID, IntegrationHealth> mine = new java.util.LinkedHashMap<>();
+      synchronized (integrations) {
+        integrations.values().stream().filter(i -> i.tenantId().equals(q.tenantId()))
+            .forEach(i -> mine.put(i.id(), health.getOrDefault(i.id(), IntegrationHealth.NONE)));
+      }
+      return Future.succeededFuture(mine);
+    });
+  }
+
+  @Override
+  public Future<Integer> enableIntegration(EnableIntegrationCommand c) {
+    return answer(c, () -> find(c.tenantId(), c.integrationId()).<Future<Integer>>map(i -> {
+      health.computeIfPresent(i.id(), (id, h) -> h.enable());
+      return Future.succeededFuture(queued);
+    }).orElseGet(() -> Future.failedFuture(new ApplicationException.NotFound(INTEGRATION_NOT_FOUND))));
+  }
+
+  @Override
+  public Future<Integer> recoverIntegration(RecoverIntegrationCommand c) {
+    return answer(c, () -> find(c.tenantId(), c.integrationId()).<Future<Integer>>map(i ->
+        health.getOrDefault(i.id(), IntegrationHealth.NONE).disabled()
+            ? Future.failedFuture(new ApplicationException.Conflict("integration is disabled"))
+            : Future.succeededFuture(queued))
+        .orElseGet(() -> Future.failedFuture(new ApplicationException.NotFound(INTEGRATION_NOT_FOUND))));
   }
 
   @Override

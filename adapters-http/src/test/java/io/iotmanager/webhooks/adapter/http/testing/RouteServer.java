@@ -59,7 +59,7 @@ public final class RouteServer {
     PrometheusMetrics metrics = new PrometheusMetrics();
     Identities identities = Identities.from(jwtVerifyKey);
     List<Endpoint> endpoints = List.of(
-        new IntegrationRoutes(identities, fake, fake, fake, fake, fake),
+        new IntegrationRoutes(identities, fake, fake, fake, fake, fake, fake, fake, fake),
         new EventRoutes(identities, fake, fake, fake, fake),
         new IntakeRoutes(fake, fake, fake, metrics),
         metrics,

@@ -1,12 +1,16 @@
 package io.iotmanager.webhooks.application.port.out;
 
+import io.iotmanager.webhooks.application.ApplicationException;
 import io.iotmanager.webhooks.domain.Attempt;
 import io.iotmanager.webhooks.domain.DeliveryOutcome;
+import io.iotmanager.webhooks.domain.DeliveryState;
 import io.iotmanager.webhooks.domain.EventRecord;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -47,6 +51,20 @@ public interface EventRepository {
    * a retry held in memory, is kept); events another instance took over are left alone. One command.
    */
   Future<Void> extendLeases(String owner, List<UUID> eventIds, Instant leaseUntil);
+
+  /**
+   * Sets pending again the deliveries to {@code integrationId} of the tenant's events since {@code since}
+   * (event time, inclusive) whose state is one of {@code states}, oldest event first, the first due at
+   * {@code firstDue} and each next one {@code spacing} later, so that they are delivered at a bounded
+   * rate; each event becomes due (claimable) then. A delivery whose state changed meanwhile is left
+   * alone. Returns how many were set pending. A few commands per thousand events. (A store that cannot
+   * fails with {@code StoreUnavailable}.)
+   */
+  default Future<Integer> requeue(String tenantId, UUID integrationId, Instant since, Set<DeliveryState> states,
+      Instant firstDue, Duration spacing) {
+    return Future.failedFuture(new ApplicationException.StoreUnavailable(
+        "store unavailable: this store cannot queue events again", null));
+  }
 
   /**
    * Ends this owner's lease on these events where it is still exactly {@code leaseUntil} (the lease

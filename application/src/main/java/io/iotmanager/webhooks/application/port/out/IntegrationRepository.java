@@ -2,6 +2,7 @@ package io.iotmanager.webhooks.application.port.out;
 
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.Integration;
+import io.iotmanager.webhooks.domain.IntegrationHealth;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -30,4 +31,29 @@ public interface IntegrationRepository {
   Future<Boolean> delete(String tenantId, UUID id);
 
   Future<Void> deleteTenant(String tenantId);
+
+  /**
+   * The tenant's integrations with their health, in one read (the order of {@link #findByTenant}). A store
+   * that keeps no health answers {@link IntegrationHealth#NONE} for each.
+   */
+  default Future<List<MonitoredIntegration>> findByTenantWithHealth(String tenantId) {
+    return findByTenant(tenantId).map(list -> list.stream()
+        .map(i -> new MonitoredIntegration(i, IntegrationHealth.NONE)).toList());
+  }
+
+  /**
+   * Applies the health changes of a batch of attempts, in one write; changes of integrations that are gone
+   * are ignored. A store that keeps no health ignores them.
+   */
+  default Future<Void> recordHealth(List<HealthChange> changes) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Enables the integration: no longer disabled, its failures in a row counted afresh. Succeeds with
+   * false when the tenant has no such integration.
+   */
+  default Future<Boolean> enable(String tenantId, UUID id) {
+    return findById(tenantId, id).map(Optional::isPresent);
+  }
 }
