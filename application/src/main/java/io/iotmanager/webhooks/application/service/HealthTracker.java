@@ -7,6 +7,7 @@ import io.iotmanager.webhooks.domain.AttemptOutcome;
 import io.iotmanager.webhooks.domain.DisablePolicy;
 import io.iotmanager.webhooks.domain.EventTime;
 import io.iotmanager.webhooks.domain.IntegrationHealth;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,12 +43,22 @@ public final class HealthTracker {
     final String tenant;
     IntegrationHealth health;
     Pending pending;
+    /** The last success as the store has it (read, or written by this instance). */
+    Optional<Instant> storedSuccessAt;
 
     Entry(String tenant, IntegrationHealth health) {
       this.tenant = tenant;
       this.health = health;
+      this.storedSuccessAt = health.lastSuccessAt();
     }
   }
+
+  /**
+   * How stale the stored time of the last success may get while an integration keeps succeeding and
+   * nothing else changes: within it, a success is not written (a busy healthy integration would
+   * otherwise cost one write per outcome batch for a timestamp alone).
+   */
+  static final Duration SUCCESS_REFRESH = Duration.ofSeconds(30);
 
   private final boolean active;
   private final DisablePolicy policy;
@@ -87,6 +98,7 @@ public final class HealthTracker {
         metrics.integrationHealth(tenant, id, m.health());
       } else if (e.pending == null && !e.health.equals(m.health())) {
         e.health = m.health();
+        e.storedSuccessAt = m.health().lastSuccessAt();
         metrics.integrationHealth(tenant, id, m.health());
       }
     }
@@ -110,6 +122,12 @@ public final class HealthTracker {
     }
     Entry e = entries.computeIfAbsent(integrationId, id -> new Entry(tenant, IntegrationHealth.NONE));
     IntegrationHealth before = e.health;
+    if (outcome.success() && e.pending == null && !before.failing() && !before.disabled()
+        && e.storedSuccessAt.filter(stored -> stored.plus(SUCCESS_REFRESH).isAfter(at)).isPresent()) {
+      e.health = before.afterSuccess(at); // only the time of the last success moved: written later
+      metrics.integrationHealth(tenant, integrationId, e.health);
+      return;
+    }
     if (e.pending == null) {
       e.pending = new Pending();
       changed.add(integrationId);
@@ -155,6 +173,9 @@ public final class HealthTracker {
       Entry e = entries.get(id);
       Pending p = e.pending;
       e.pending = null;
+      if (p.lastSuccessAt.isPresent()) {
+        e.storedSuccessAt = p.lastSuccessAt;
+      }
       changes.add(new HealthChange(e.tenant, id, p.failures, p.lastSuccessAt, p.lastFailureAt, p.failingSince,
           p.disabledAt, p.disabledReason));
     }

@@ -152,6 +152,33 @@ class IntegrationHealthTest {
   }
 
   @Test
+  void aHealthyIntegrationsSuccessesRefreshItsStoredLastSuccessAtMostEveryThirtySeconds() {
+    start("1m", DisablePolicy.NEVER);
+    sender.answer(HOST, FakeWebhookSender.status(200), FakeWebhookSender.status(200), FakeWebhookSender.status(200),
+        FakeWebhookSender.status(500), FakeWebhookSender.status(200));
+    arrive("dev-1");
+    assertEquals(1, integrations.healthWrites().size(), "the first success is written");
+    assertEquals(Optional.of(T0), stored().lastSuccessAt());
+
+    scheduler.advance(Duration.ofSeconds(10));
+    arrive("dev-2");
+    assertEquals(1, integrations.healthWrites().size(), "a success 10 s later changes only a time: not written");
+    assertEquals(Optional.of(T0), stored().lastSuccessAt());
+    assertTrue(gauges.get(integration.id()).lastSuccessAt().orElseThrow().isAfter(T0.plusSeconds(9)),
+        "the metrics show it at once");
+
+    scheduler.advance(Duration.ofSeconds(25));
+    arrive("dev-3");
+    assertEquals(2, integrations.healthWrites().size(), "35 s after the stored one: written");
+    assertTrue(stored().lastSuccessAt().orElseThrow().isAfter(T0.plusSeconds(30)), stored().toString());
+
+    scheduler.advance(Duration.ofSeconds(1));
+    arrive("dev-4"); // a failure is always written
+    assertEquals(3, integrations.healthWrites().size());
+    assertEquals(1, stored().consecutiveFailures());
+  }
+
+  @Test
   void disablesAfterThePeriodStoresSkippedEventsAndEnablingDeliversThemInOrderAtTheRate() {
     start("24h,24h,24h,24h,24h", new DisablePolicy(Optional.of(Duration.ofDays(2)), false));
     sender.answer(HOST, FakeWebhookSender.status(500));
