@@ -13,10 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,23 +135,16 @@ class ExitCodesIT {
     assertEquals(0, first.exitValue(), "the first instance stops cleanly on SIGTERM");
   }
 
-  private static void awaitAlive(Process process, int port) throws Exception {
+  private static void awaitAlive(Process process, int port) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      assertTrue(process.isAlive(), "the first instance exited with " + (process.isAlive() ? "" : process.exitValue()));
-      try {
-        HttpResponse<Void> alive = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/internal/v1/iot-manager/alive")).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (alive.statusCode() == 204) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      process.waitFor(200, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("the first instance did not come up");
+    HttpRequest alive = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/api/internal/v1/iot-manager/alive")).build();
+    Awaitility.await("the first instance answers /alive").atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreException(IOException.class) // not listening yet
+        .until(() -> {
+          assertTrue(process.isAlive(), () -> "the first instance exited with " + process.exitValue());
+          return http.send(alive, HttpResponse.BodyHandlers.discarding()).statusCode() == 204;
+        });
   }
 }

@@ -127,12 +127,10 @@ class MongoStoreIT {
       assertFalse(ours.isEmpty(), "the driver runs monitor threads named cluster-…");
       await(store.close());
       // the driver's close interrupts its monitors; they end a moment later (not joined)
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (ours.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertEquals(List.of(), ours.stream().filter(Thread::isAlive).map(Thread::getName).toList(),
-          "the driver's monitor threads have ended: no client leaks");
+      Awaitility.await("the driver's monitor threads have ended: no client leaks").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .untilAsserted(() -> assertEquals(List.of(), ours.stream().filter(Thread::isAlive).map(Thread::getName)
+              .toList(), "the driver's monitor threads have ended: no client leaks"));
     }
   }
 
@@ -156,11 +154,9 @@ class MongoStoreIT {
     MongoStore second = TestStores.open(vertx, settings);
     try {
       assertTrue(await(second.events().findById("t", fresh.event().id())).isPresent(), "survives a restart");
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (await(second.events().findById("t", expired.event().id())).isPresent()) {
-        assertTrue(System.nanoTime() < deadline, "the start-up sweep did not delete the expired event");
-        Thread.sleep(50);
-      }
+      Awaitility.await("the start-up sweep deletes the expired event").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> await(second.events().findById("t", expired.event().id())).isEmpty());
     } finally {
       await(second.close());
     }

@@ -3,7 +3,6 @@ package io.iotmanager.webhooks.adapter.mongo.embedded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -93,13 +93,12 @@ class EmbeddedMongoDurabilityIT {
                 .redirectError(childErr.toFile())
                 .start();
         try {
-            long deadline = System.nanoTime() + CHILD_START_TIMEOUT.toNanos();
-            while (lastAck(childOut) == 0) {
-                if (!child.isAlive() || System.nanoTime() > deadline) {
-                    fail(tag + ": no acknowledged write from the child\n" + tail(childErr));
-                }
-                Thread.sleep(50);
-            }
+            Awaitility.await(tag + ": an acknowledged write from the child").atMost(CHILD_START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        assertTrue(child.isAlive(), () -> tag + ": the child died\n" + tail(childErr));
+                        return lastAck(childOut) != 0;
+                    });
             Thread.sleep(WRITE_BEFORE_KILL.toMillis());
             assertTrue(child.isAlive(), () -> tag + ": the child died on its own\n" + tail(childErr));
 
