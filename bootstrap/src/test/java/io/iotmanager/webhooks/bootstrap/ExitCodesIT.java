@@ -141,7 +141,7 @@ class ExitCodesIT {
         URI.create("http://127.0.0.1:" + port + "/api/internal/v1/iot-manager/alive")).build();
     Awaitility.await("the first instance answers /alive").atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
-        .ignoreException(IOException.class) // not listening yet
+        .ignoreExceptionsInstanceOf(IOException.class) // not listening yet (a ConnectException)
         .until(() -> {
           assertTrue(process.isAlive(), () -> "the first instance exited with " + process.exitValue());
           return http.send(alive, HttpResponse.BodyHandlers.discarding()).statusCode() == 204;
