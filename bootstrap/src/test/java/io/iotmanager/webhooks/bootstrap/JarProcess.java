@@ -209,7 +209,13 @@ final class JarProcess implements AutoCloseable {
           });
       return this;
     } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException("service not alive after " + timeout + ":\n" + output(), e);
+      String log = output();
+      try {
+        close(); // not left running when the caller never got hold of it
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("service not alive after " + timeout + ":\n" + log, e);
     }
   }
 
