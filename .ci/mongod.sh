@@ -7,7 +7,8 @@
 #   .ci/mongod.sh deaths   how many times mongod died on its own since `start` (the watchdog restarted it)
 #
 # Watchdog: the Windows build under Wine has, in about one run in ten, died in the middle of a test run
-# with nothing in its log (no shutdown line, no assertion). `start` leaves a watchdog behind that notices
+# with no shutdown line or assertion in its log; the last line was "Conflicted registering namespace"
+# (two clients creating one collection at once, which the tests now avoid). `start` leaves a watchdog behind that notices
 # such a death, appends the log's last lines to $STATE_DIR/watchdog.log, counts it in $STATE_DIR/deaths
 # and starts mongod again on the same data directory, so the run's remaining tests find a database and
 # the caller (.ci/run) can tell an infrastructure death from a test failure.
