@@ -6,7 +6,6 @@ import io.iotmanager.webhooks.application.port.in.EnableIntegrationUseCase;
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
-import io.iotmanager.webhooks.application.port.out.MonitoredIntegration;
 import io.iotmanager.webhooks.domain.DeliveryState;
 import io.iotmanager.webhooks.domain.IntegrationHealth;
 import io.vertx.core.Future;
@@ -38,12 +37,7 @@ public final class EnableIntegrationService implements EnableIntegrationUseCase 
   @Override
   public Future<Integer> enableIntegration(EnableIntegrationCommand command) {
     String tenant = command.tenantId();
-    return integrations.findByTenantWithHealth(tenant).compose(list -> {
-      MonitoredIntegration found = list.stream().filter(m -> m.integration().id().equals(command.integrationId()))
-          .findFirst().orElse(null);
-      if (found == null) {
-        return Future.failedFuture(new ApplicationException.NotFound(GetIntegrationService.NOT_FOUND));
-      }
+    return GetIntegrationHealthService.find(integrations, tenant, command.integrationId()).compose(found -> {
       return integrations.enable(tenant, command.integrationId()).compose(enabled -> {
         if (!enabled) {
           return Future.failedFuture(new ApplicationException.NotFound(GetIntegrationService.NOT_FOUND));

@@ -5,7 +5,6 @@ import io.iotmanager.webhooks.application.port.in.RecoverIntegrationCommand;
 import io.iotmanager.webhooks.application.port.in.RecoverIntegrationUseCase;
 import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.application.port.out.IntegrationRepository;
-import io.iotmanager.webhooks.application.port.out.MonitoredIntegration;
 import io.iotmanager.webhooks.domain.DeliveryState;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -38,12 +37,7 @@ public final class RecoverIntegrationService implements RecoverIntegrationUseCas
   @Override
   public Future<Integer> recoverIntegration(RecoverIntegrationCommand command) {
     String tenant = command.tenantId();
-    return integrations.findByTenantWithHealth(tenant).compose(list -> {
-      MonitoredIntegration found = list.stream().filter(m -> m.integration().id().equals(command.integrationId()))
-          .findFirst().orElse(null);
-      if (found == null) {
-        return Future.failedFuture(new ApplicationException.NotFound(GetIntegrationService.NOT_FOUND));
-      }
+    return GetIntegrationHealthService.find(integrations, tenant, command.integrationId()).compose(found -> {
       if (found.health().disabled()) {
         return Future.failedFuture(new ApplicationException.Conflict(DISABLED));
       }
