@@ -18,9 +18,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -70,7 +72,7 @@ final class Soak {
     int calls = (int) Math.round((double) seconds * rate / batch);
     long period = Math.round(1e9 * batch / rate);
     List<SoakTally.Call> results = Collections.synchronizedList(new ArrayList<>());
-    AtomicLong pending = new AtomicLong(calls);
+    List<CompletableFuture<?>> inFlight = new ArrayList<>(calls);
     URI bulkUri = URI.create(base + EndToEnd.INTERNAL + "/tenants/" + EndToEnd.TENANT + "/bulk/devices/status/accepted");
     Bench.log(String.format(Locale.ROOT, "soak: %d calls of %d events, one every %.0f ms (%d events/s) for %d s; "
         + "receiver fails %.0f%% (half slow: %d ms)", calls, batch, period / 1e6, rate, seconds, failShare * 100, slowMs));
@@ -91,12 +93,11 @@ final class Soak {
       HttpRequest request = HttpRequest.newBuilder(bulkUri).timeout(Duration.ofSeconds(60))
           .header("Content-Type", "application/json")
           .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-      http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+      inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
         long answered = System.nanoTime();
         results.add(new SoakTally.Call((sent - start) / 1e6, (answered - sent) / 1e6, e == null ? r.statusCode() : -1,
             batch));
-        pending.decrementAndGet();
-      });
+      }));
       long minute = (System.nanoTime() - start) / 60_000_000_000L;
       if (minute != loggedMinute) {
         loggedMinute = minute;
@@ -104,8 +105,11 @@ final class Soak {
       }
     }
     long fedAt = System.nanoTime();
-    while (pending.get() > 0 && System.nanoTime() - fedAt < TimeUnit.SECONDS.toNanos(90)) {
-      Thread.sleep(50);
+    try { // every call answered (or failed), for at most 90 s; those still open then count as unanswered
+      CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+          .get(90, TimeUnit.SECONDS);
+    } catch (TimeoutException stillOpen) {
+      Bench.log("  " + inFlight.stream().filter(f -> !f.isDone()).count() + " calls still unanswered after 90 s");
     }
     List<SoakTally.Call> all;
     synchronized (results) {
@@ -114,9 +118,9 @@ final class Soak {
     long unanswered = calls - all.size();
     long accepted = all.stream().filter(c -> c.status() == 202).mapToLong(SoakTally.Call::events).sum();
     Bench.log("feed done: " + accepted + " events accepted; waiting until " + settle + " s after the feed stopped");
-    long settleUntil = fedAt + TimeUnit.SECONDS.toNanos(settle);
-    while (System.nanoTime() < settleUntil) {
-      Thread.sleep(200);
+    long settleLeft = fedAt + TimeUnit.SECONDS.toNanos(settle) - System.nanoTime();
+    if (settleLeft > 0) { // a timer, not a poll: nothing to watch until the settle period is over
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(settleLeft, TimeUnit.NANOSECONDS)).join();
     }
 
     // ---- per minute
