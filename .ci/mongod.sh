@@ -272,7 +272,7 @@ stop_watchdog() {
   local w
   w="$( [[ -f "$WATCH_PID_FILE" ]] && cat "$WATCH_PID_FILE" || true)"
   if [[ -n "$w" ]] && tr '\0' ' ' <"/proc/$w/cmdline" 2>/dev/null | grep -q 'mongod\.sh watch'; then
-    kill -TERM "$w" 2>/dev/null || true
+    kill -TERM -- "-$w" 2>/dev/null || kill -TERM "$w" 2>/dev/null || true # its session: it and its `tail`
   fi
   rm -f "$WATCH_PID_FILE"
 }
@@ -281,11 +281,11 @@ stop_watchdog() {
 cmd_watch() {
   local restarts=0
   while true; do
-    sleep 1
     local pid
     pid="$(read_pid)"
     [[ -n "$pid" ]] || exit 0 # stopped on purpose: `stop` removes the pid file
-    is_our_mongod "$pid" && continue
+    # blocks until that process has exited (`stop` ends this watchdog before it stops mongod)
+    tail --pid="$pid" -f /dev/null
     [[ -f "$PID_FILE" ]] || exit 0
     echo "$(date -u +%FT%TZ) mongod (pid $pid) died on its own; the last lines of its log:"
     tail -n 30 "$LOG_FILE" 2>/dev/null || true
