@@ -104,10 +104,10 @@ final class ConfigKeys {
   static final ConfigKey<Duration> WEBHOOKS_STOP_TIMEOUT = ConfigKey.of("webhooks_stop_timeout", "15s",
       duration(Duration.ZERO), "on SIGTERM, how long attempts in flight may take to end; " + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_WARM_UP = ConfigKey.of("webhooks_warm_up", "5s",
-      duration(Duration.ZERO), "at start-up, before the port opens, how long the delivery and intake paths may "
-          + "be run over with synthetic events (nothing stored or sent out), and then at most as long again for the JIT "
-          + "compilers to settle, so that the first events are as fast "
-          + "as later ones; `0s` turns it off; " + DURATION);
+      duration(Duration.ZERO), "at start-up, before the port opens, how long a rehearsal service (wired like "
+          + "the real one, on a temporary embedded store of its own; nothing leaves the host) may be driven through "
+          + "its API, and then at most as long again for the JIT compilers to settle, so that the first events "
+          + "are handled by compiled code; `0s` turns it off; " + DURATION);
 
   // ---- integration health (see [Integration health](#integration-health))
 

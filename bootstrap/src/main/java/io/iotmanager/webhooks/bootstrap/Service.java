@@ -28,7 +28,6 @@ import io.iotmanager.webhooks.application.service.DeleteTenantService;
 import io.iotmanager.webhooks.application.service.DeliverEventsService;
 import io.iotmanager.webhooks.application.service.DeliveryLimiter;
 import io.iotmanager.webhooks.application.service.DeliverySettings;
-import io.iotmanager.webhooks.application.service.DeliveryRehearsal;
 import io.iotmanager.webhooks.application.service.EnableIntegrationService;
 import io.iotmanager.webhooks.application.service.GetIntegrationHealthService;
 import io.iotmanager.webhooks.application.service.HealthTracker;
@@ -49,7 +48,6 @@ import io.iotmanager.webhooks.application.service.SetIntegrationCredentialsServi
 import io.iotmanager.webhooks.domain.DisablePolicy;
 import io.iotmanager.webhooks.domain.RetryPolicy;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,17 +62,6 @@ import org.slf4j.LoggerFactory;
 /** Wires the service by hand: store, use cases, HTTP. No container. */
 final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
-  /** Synthetic events through the delivery rehearsal, and intake calls, of the start-up warm-up, at most. */
-  private static final int WARM_UP_ROUNDS = 1000;
-  private static final int WARM_UP_PARALLEL = 8;
-  /**
-   * The parts' shares of the warm-up's time ({@code webhooks_warm_up}): on a busy machine it does fewer
-   * rounds, and a part that finds the time used up is skipped (a round in flight when the time is up
-   * still ends).
-   */
-  private static final double WARM_UP_DELIVERY = 0.4;
-  private static final double WARM_UP_INTAKE = 0.4;
-  private static final double WARM_UP_STORE = 0.2;
   private final Vertx vertx;
   private final MongoStore store;
   private final String httpDeployment;
@@ -113,72 +100,12 @@ final class Service {
     PrometheusMetrics metrics = new PrometheusMetrics();
     return MongoStore.open(vertx, storeSettings(config), metrics).compose(store -> {
       LOG.info("store: {}", store.description());
-      String instanceId = UUID.randomUUID().toString();
-      Clock clock = Clock.systemUTC();
-      Supplier<UUID> ids = UUID::randomUUID;
-      IntegrationRepository integrations = store.integrations();
-      EventRepository events = store.events();
-      Duration lease = config.webhooksLease();
-      RetryPolicy policy = new RetryPolicy(config.webhooksRetrySchedule(), config.webhooksRetryJitter());
-      EngineTuning tuning = config.engine();
-      // What an instance claims (at birth, by a poll) and renews, it holds for this long: the lease on
-      // MongoDB, longer on the embedded store (see heldLease).
-      Duration held = heldLease(config.embeddedStore(), lease);
-      DeliverySettings delivery = new DeliverySettings(instanceId, lease,
-          Duration.ofSeconds(config.webhooksTimeoutSeconds()), tuning.maxConcurrent(), tuning.maxPerHost(),
-          !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), tuning.retryHorizon(),
-          tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay())
-          .withHeldLease(held);
-      AddressResolver resolver = Webhooks.resolver(vertx);
-      Scheduler scheduler = Delivery.scheduler(vertx);
-      WebhookSender sender = Webhooks.sender(vertx, resolver, tuning.maxPerHost());
-      HealthSettings healthSettings = config.health();
-      HealthTracker health = new HealthTracker(new DisablePolicy(Optional.of(healthSettings.disableAfter()),
-          healthSettings.disableOnGone()), metrics);
-      RecoveryPace pace = new RecoveryPace(healthSettings.recoveryRate());
-      DeliverEventsService engine = new DeliverEventsService(events,
-          new IntegrationLookup(integrations, scheduler, health),
-          new DeliveryLimiter(tuning.maxConcurrent(), tuning.maxPerHost()),
-          new OutcomeWriter(events, scheduler, tuning.outcomeBatch(), tuning.outcomeFlushDelay(), integrations,
-              health),
-          sender, scheduler, clock, policy,
-          () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
-      Delivery.Driver deliveryVerticle = Delivery.driver(engine,
-          new ClaimDueDeliveriesService(events, engine, clock, instanceId, held),
-          tuning.pollInterval(config.embeddedStore()), lease, tuning.maxBacklog(), tuning.stopTimeout());
-      metrics.observeBacklog(deliveryVerticle::backlog);
-      DestinationCheck destinations = new DestinationCheck(resolver, config.domainSkipVerify());
-      Identities identities = Identities.from(nonBlank(config.jwtVerifyKey()));
-      List<Endpoint> endpoints = List.of(
-          new IntegrationRoutes(identities,
-              new CreateIntegrationService(integrations, destinations, ids, config.maxIntegrationsPerTenant()),
-              new ListIntegrationsService(integrations),
-              new GetIntegrationService(integrations),
-              new SetIntegrationCredentialsService(integrations, destinations, clock),
-              new DeleteIntegrationService(integrations),
-              new GetIntegrationHealthService(integrations),
-              new EnableIntegrationService(integrations, events, clock, pace, metrics),
-              new RecoverIntegrationService(integrations, events, clock, pace)),
-          new EventRoutes(identities,
-              new ListEventsService(events),
-              new GetEventService(events),
-              new ListAttemptsService(events),
-              new RedeliverEventService(events, integrations, deliveryVerticle)),
-          new IntakeRoutes(
-              new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, held,
-                  new IntakeAdmission(config.intake(), Delivery.scheduler(vertx), System::nanoTime)),
-              new DeleteTenantService(integrations, events),
-              new CheckHealthService(store.health()),
-              metrics),
-          metrics,
-          new ConsoleRoutes(),
-          new DocsRoutes());
-      HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit());
-      Future<Void> warming = config.engine().warmUp().isZero() ? Future.succeededFuture()
-          : warmUp(vertx, store, sender, resolver, scheduler, delivery, http, endpoints, config.engine().warmUp());
+      Wiring wiring = wire(vertx, config, store, metrics);
+      Duration warmUp = config.engine().warmUp();
+      Future<Void> warming = warmUp.isZero() ? Future.succeededFuture() : StartUpRehearsal.run(vertx, config, warmUp);
       return warming
-          .compose(warm -> vertx.deployVerticle(deliveryVerticle)).compose(deliveryId ->
-          vertx.deployVerticle(HttpApi.serverVerticle(http, endpoints))
+          .compose(warm -> vertx.deployVerticle(wiring.driver())).compose(deliveryId ->
+          vertx.deployVerticle(HttpApi.serverVerticle(wiring.http(), wiring.endpoints()))
               .map(httpId -> {
                 LOG.info("iot-webhooks {} listening on {}:{}", Version.current(),
                     config.listenHost().isEmpty() ? "*" : config.listenHost(), config.listenPort());
@@ -189,97 +116,75 @@ final class Service {
   }
 
   /**
-   * Runs the paths of an event over before the service reports ready (the HTTP port opens after it),
-   * so that the first events after start-up are as fast as later ones: the store's codecs and read
-   * commands, the address resolver, a delivery rehearsal (synthetic events through an engine like the
-   * real one, the real sender, to a throwaway loopback receiver) and the intake routes on a throwaway
-   * loopback server for a tenant that does not exist; then it waits, at most as long again, for the JIT
-   * compilers to finish what that gave them ({@link CompilerSettle}). Nothing is written to the store,
-   * nothing leaves the process, nothing is counted in the metrics. Bounded in time; a failure only costs
-   * speed.
+   * The service's parts, built but not deployed: the engine's driver (a verticle) and the route groups
+   * the HTTP server serves on {@code http}.
    */
-  private static Future<Void> warmUp(Vertx vertx, MongoStore store, WebhookSender sender, AddressResolver resolver,
-      Scheduler scheduler, DeliverySettings delivery, HttpSettings http, List<Endpoint> endpoints, Duration budget) {
-    long start = System.nanoTime();
-    long deadline = start + budget.toNanos();
-    int[] counts = new int[4];
-    return resolver.resolve("localhost").otherwiseEmpty()
-        .compose(resolved -> share(deadline, budget, WARM_UP_DELIVERY)
-            .map(part -> rehearseDelivery(vertx, sender, scheduler, delivery, part))
-            .orElse(Future.succeededFuture(0)))
-        .compose(events -> {
-          counts[0] = events;
-          return share(deadline, budget, WARM_UP_INTAKE)
-              .map(part -> HttpApi.warmUp(vertx, http, endpoints, WARM_UP_ROUNDS, WARM_UP_PARALLEL, part))
-              .orElse(Future.succeededFuture(0));
-        })
-        .compose(calls -> {
-          counts[1] = calls;
-          return share(deadline, budget, WARM_UP_STORE).map(part -> store.warmUp(WARM_UP_ROUNDS / 5, part))
-              .orElse(Future.succeededFuture(0));
-        })
-        .compose(converted -> {
-          counts[2] = converted;
-          return CompilerSettle.await(vertx, budget);
-        })
-        .map(waited -> {
-          counts[3] = waited.intValue();
-          return (Void) null;
-        })
-        .otherwise(err -> {
-          LOG.warn("warming up failed (the first events may be slower): {}", err.toString());
-          return null;
-        })
-        .onComplete(ar -> LOG.info("warmed up in {} ms: {} events through a delivery rehearsal to a loopback "
-            + "receiver, {} intake calls for no tenant, {} events through the store's codecs, then {} ms for the "
-            + "JIT compilers to settle", (System.nanoTime() - start) / 1_000_000L, counts[0], counts[1], counts[2],
-            counts[3]));
-  }
+  record Wiring(Delivery.Driver driver, List<Endpoint> endpoints, HttpSettings http) {}
 
-  /**
-   * A part's share of the warm-up: at most {@code share} of the budget, at most what is left; empty when
-   * nothing is left.
-   */
-  private static Optional<Duration> share(long deadline, Duration budget, double share) {
-    long left = deadline - System.nanoTime();
-    return left <= 0 ? Optional.empty()
-        : Optional.of(Duration.ofNanos(Math.min(left, (long) (budget.toNanos() * share))));
-  }
-
-  /**
-   * Synthetic events through an engine built like the real one, with the real sender and scheduler, on
-   * a context of its own, to a throwaway loopback receiver; its per-attempt log lines are left out.
-   */
-  private static Future<Integer> rehearseDelivery(Vertx vertx, WebhookSender sender, Scheduler scheduler,
-      DeliverySettings delivery, Duration budget) {
-    return Webhooks.loopbackReceiver(vertx).compose(receiver -> {
-      DeliveryRehearsal rehearsal = new DeliveryRehearsal(receiver.url());
-      DeliverySettings settings = new DeliverySettings("warm-up", delivery.lease(), delivery.attemptTimeout(),
-          delivery.maxConcurrent(), delivery.maxPerHost(), false, delivery.userAgent(), delivery.retryHorizon(),
-          delivery.maxHeldRetries(), delivery.outcomeBatch(), delivery.outcomeFlushDelay());
-      DeliverEventsService engine = new DeliverEventsService(rehearsal.events(),
-          new IntegrationLookup(rehearsal.integrations(), scheduler),
-          new DeliveryLimiter(delivery.maxConcurrent(), delivery.maxPerHost()),
-          new OutcomeWriter(rehearsal.events(), scheduler, delivery.outcomeBatch(), delivery.outcomeFlushDelay()),
-          sender, scheduler, Clock.systemUTC(), new RetryPolicy(List.of(), 0), () -> 0.5, settings,
-          DeliveryMetrics.NONE);
-      // The real engine is not deployed yet, so only the rehearsal's attempt lines are left out here.
-      org.slf4j.Logger engineLog = LoggerFactory.getLogger(DeliverEventsService.class);
-      ch.qos.logback.classic.Logger attempts = engineLog instanceof ch.qos.logback.classic.Logger l ? l : null;
-      ch.qos.logback.classic.Level level = attempts == null ? null : attempts.getLevel();
-      if (attempts != null) {
-        attempts.setLevel(ch.qos.logback.classic.Level.WARN);
-      }
-      Promise<Integer> done = Promise.promise();
-      vertx.getOrCreateContext().runOnContext(v ->
-          rehearsal.run(engine, WARM_UP_ROUNDS, WARM_UP_PARALLEL, budget).onComplete(done));
-      return done.future().eventually(() -> {
-        if (attempts != null) {
-          attempts.setLevel(level);
-        }
-        return receiver.close();
-      });
-    });
+  /** Builds the service's parts on {@code store}: the one place the real service and its rehearsal are wired. */
+  static Wiring wire(Vertx vertx, ServiceConfig config, MongoStore store, PrometheusMetrics metrics) {
+    String instanceId = UUID.randomUUID().toString();
+    Clock clock = Clock.systemUTC();
+    Supplier<UUID> ids = UUID::randomUUID;
+    IntegrationRepository integrations = store.integrations();
+    EventRepository events = store.events();
+    Duration lease = config.webhooksLease();
+    RetryPolicy policy = new RetryPolicy(config.webhooksRetrySchedule(), config.webhooksRetryJitter());
+    EngineTuning tuning = config.engine();
+    // What an instance claims (at birth, by a poll) and renews, it holds for this long: the lease on
+    // MongoDB, longer on the embedded store (see heldLease).
+    Duration held = heldLease(config.embeddedStore(), lease);
+    DeliverySettings delivery = new DeliverySettings(instanceId, lease,
+        Duration.ofSeconds(config.webhooksTimeoutSeconds()), tuning.maxConcurrent(), tuning.maxPerHost(),
+        !config.domainSkipVerify(), "iot-webhooks/" + Version.current(), tuning.retryHorizon(),
+        tuning.maxHeldRetries(), tuning.outcomeBatch(), tuning.outcomeFlushDelay())
+        .withHeldLease(held);
+    AddressResolver resolver = Webhooks.resolver(vertx);
+    Scheduler scheduler = Delivery.scheduler(vertx);
+    WebhookSender sender = Webhooks.sender(vertx, resolver, tuning.maxPerHost());
+    HealthSettings healthSettings = config.health();
+    HealthTracker health = new HealthTracker(new DisablePolicy(Optional.of(healthSettings.disableAfter()),
+        healthSettings.disableOnGone()), metrics);
+    RecoveryPace pace = new RecoveryPace(healthSettings.recoveryRate());
+    DeliverEventsService engine = new DeliverEventsService(events,
+        new IntegrationLookup(integrations, scheduler, health),
+        new DeliveryLimiter(tuning.maxConcurrent(), tuning.maxPerHost()),
+        new OutcomeWriter(events, scheduler, tuning.outcomeBatch(), tuning.outcomeFlushDelay(), integrations,
+            health),
+        sender, scheduler, clock, policy,
+        () -> ThreadLocalRandom.current().nextDouble(), delivery, metrics);
+    Delivery.Driver deliveryVerticle = Delivery.driver(engine,
+        new ClaimDueDeliveriesService(events, engine, clock, instanceId, held),
+        tuning.pollInterval(config.embeddedStore()), lease, tuning.maxBacklog(), tuning.stopTimeout());
+    metrics.observeBacklog(deliveryVerticle::backlog);
+    DestinationCheck destinations = new DestinationCheck(resolver, config.domainSkipVerify());
+    Identities identities = Identities.from(nonBlank(config.jwtVerifyKey()));
+    List<Endpoint> endpoints = List.of(
+        new IntegrationRoutes(identities,
+            new CreateIntegrationService(integrations, destinations, ids, config.maxIntegrationsPerTenant()),
+            new ListIntegrationsService(integrations),
+            new GetIntegrationService(integrations),
+            new SetIntegrationCredentialsService(integrations, destinations, clock),
+            new DeleteIntegrationService(integrations),
+            new GetIntegrationHealthService(integrations),
+            new EnableIntegrationService(integrations, events, clock, pace, metrics),
+            new RecoverIntegrationService(integrations, events, clock, pace)),
+        new EventRoutes(identities,
+            new ListEventsService(events),
+            new GetEventService(events),
+            new ListAttemptsService(events),
+            new RedeliverEventService(events, integrations, deliveryVerticle)),
+        new IntakeRoutes(
+            new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, held,
+                new IntakeAdmission(config.intake(), Delivery.scheduler(vertx), System::nanoTime)),
+            new DeleteTenantService(integrations, events),
+            new CheckHealthService(store.health()),
+            metrics),
+        metrics,
+        new ConsoleRoutes(),
+        new DocsRoutes());
+    HttpSettings http = new HttpSettings(config.listenHost(), config.listenPort(), config.requestSizeLimit());
+    return new Wiring(deliveryVerticle, endpoints, http);
   }
 
   /** What the store is (server, address without credentials, database), as logged at start-up. */

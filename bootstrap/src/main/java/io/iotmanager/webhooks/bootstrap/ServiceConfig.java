@@ -76,6 +76,18 @@ public record ServiceConfig(
     return ConfigLoader.load(Optional.empty(), Map.of());
   }
 
+  /**
+   * The configuration of the start-up rehearsal ({@link StartUpRehearsal}): this one, on an embedded store
+   * in {@code dir}, listening on no port of its own, with loopback destinations allowed (its receiver is
+   * on this host) and tokens only decoded (its client makes its own).
+   */
+  ServiceConfig forRehearsal(Path dir) {
+    return new ServiceConfig("127.0.0.1", listenPort, "", mongoDbName, webhooksTimeoutSeconds,
+        eventExpTimeoutSeconds, aesEncryptionKey, aesEncryptionFallbackKey, true, requestSizeLimit, dir,
+        webhooksRetrySchedule, webhooksRetryJitter, Math.max(1, maxIntegrationsPerTenant), "",
+        webhooksLeaseSeconds, engine, intake, health);
+  }
+
   /** The delivery lease as a duration. */
   public Duration webhooksLease() {
     return Duration.ofSeconds(webhooksLeaseSeconds);

@@ -26,9 +26,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,8 +40,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code IOT_MANAGER_MONGO_URL} when set, else the embedded store): 100 single provisions sent one after
  * another as soon as the service is ready and has an integration arrive once each, through the
  * in-process hand-off from intake (the poll for due work is set to ten minutes, so an event left to it
- * would not arrive in time). The start-up warm-up runs before the service is ready and leaves no trace:
- * no access-log line, no event or attempt counted, nothing stored.
+ * would not arrive in time). The start-up warm-up (a rehearsal service driven through its API) runs
+ * before the service is ready and leaves no trace: no access-log or attempt line, no event or attempt
+ * counted, nothing stored, its temporary directory deleted.
  *
  * <p>How fast they arrive is the benchmark's business ({@code bench/run.sh}, cold-start figures), not a
  * timed assertion here; the test writes each event's time to first attempt (the receiver's arrival minus
@@ -53,13 +57,20 @@ class ColdStartIT {
   @Test
   @Timeout(300)
   void theFirstHundredEventsAfterStartUpArriveOnceEachThroughTheHandOff() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Set<Path> rehearsalsBefore = rehearsalDirectories(tmp);
     try (Receiver receiver = Receiver.start();
          TestService service = TestService.start(Map.of("webhooks_poll_interval", "10m",
              "webhooks_embedded_poll_interval", "10m", "webhooks_warm_up", "5s"))) {
       // the warm-up ran before the port opened: logged once, and nothing of it counted or logged per request
       String startLog = service.jar.output();
       assertTrue(startLog.contains("warmed up in"), startLog);
-      assertFalse(startLog.contains("warm-up"), "no access-log line of the warm-up's calls:\n" + startLog);
+      assertTrue(startLog.matches("(?s).*stored [1-9][0-9]* events and POSTed [1-9][0-9]* webhooks.*"),
+          "the rehearsal's events went the whole way:\n" + startLog);
+      assertFalse(startLog.contains("warm-up"), "no access-log or attempt line of the warm-up:\n" + startLog);
+      assertFalse(startLog.contains("/management/"), "no access-log line of the rehearsal's management calls:\n"
+          + startLog);
+      assertEquals(rehearsalsBefore, rehearsalDirectories(tmp), "the rehearsal's directory is deleted");
       String metrics = service.call("GET", "/metrics", null, null).body();
       assertEquals(0.0, value(metrics, "webhook_intake_events_total"), metrics);
       assertFalse(metrics.contains("webhook_attempts_total{"), metrics);
@@ -103,6 +114,14 @@ class ColdStartIT {
           "one event id per event");
 
       report(service, answered, arrivals);
+    }
+  }
+
+  /** The start-up rehearsals' temporary directories in {@code tmp} (those of other running services too). */
+  private static Set<Path> rehearsalDirectories(Path tmp) throws Exception {
+    try (Stream<Path> entries = Files.list(tmp)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith("iot-webhooks-warm-up-"))
+          .collect(Collectors.toSet());
     }
   }
 

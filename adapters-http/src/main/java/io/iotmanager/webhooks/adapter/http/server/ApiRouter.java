@@ -17,10 +17,10 @@ import java.util.List;
 final class ApiRouter {
   private final Router router;
 
-  ApiRouter(Vertx vertx, HttpSettings settings, List<Endpoint> endpoints, boolean accessLog) {
+  ApiRouter(Vertx vertx, HttpSettings settings, List<Endpoint> endpoints) {
     router = Router.router(vertx);
     router.allowForward(AllowForwardHeaders.NONE);
-    router.route().order(-1000).handler(accessLog ? RequestContext::begin : RequestContext::beginUnlogged);
+    router.route().order(-1000).handler(RequestContext::begin);
     router.route().handler(new BodyLimitHandler(settings.requestSizeLimit()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(settings.requestSizeLimit()));
 

@@ -21,14 +21,24 @@ public final class HttpApi {
   }
 
   /**
-   * Warms the inbound path before the service reports ready: serves {@code endpoints} on a throwaway
-   * loopback port of this process (no access log) and sends it up to {@code calls} intake calls
-   * ({@code parallel} at a time, within {@code budget}) for a tenant that does not exist, which store
-   * nothing (a tenant without integrations costs no write), and a few health checks. Completes with
-   * the number of calls sent, once the throwaway server is closed.
+   * Rehearses the whole way of an event before the service reports ready, against a rehearsal service
+   * made of {@code endpoints} (wired like the real service, on a store of its own): serves them on a
+   * throwaway loopback port of this process (no access log), creates an integration for a tenant of its
+   * own pointing at a throwaway loopback receiver, sends up to {@code calls} intake calls
+   * ({@code parallel} at a time, within {@code budget}) and waits (at most 2 s more) until the receiver
+   * got a webhook for each accepted event. Completes once the throwaway server and receiver are closed.
    */
-  public static Future<Integer> warmUp(Vertx vertx, HttpSettings settings, List<Endpoint> endpoints, int calls,
-      int parallel, Duration budget) {
-    return new ApiWarmUp(vertx, settings, List.copyOf(endpoints)).run(calls, parallel, budget);
+  public static Future<Rehearsed> rehearse(Vertx vertx, List<Endpoint> endpoints, long requestSizeLimit,
+      int calls, int parallel, Duration budget) {
+    return new ApiRehearsal(vertx, List.copyOf(endpoints), requestSizeLimit).run(calls, parallel, budget);
   }
+
+  /**
+   * What a rehearsal did.
+   *
+   * @param calls API calls sent
+   * @param events events accepted (202)
+   * @param webhooks webhooks the receiver got
+   */
+  public record Rehearsed(int calls, int events, int webhooks) {}
 }

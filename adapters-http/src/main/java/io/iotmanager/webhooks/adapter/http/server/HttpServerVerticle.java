@@ -19,18 +19,18 @@ final class HttpServerVerticle extends VerticleBase {
 
   private final HttpSettings settings;
   private final List<Endpoint> endpoints;
-  private final boolean accessLog;
+  private final boolean announce;
   private HttpServer server;
 
   HttpServerVerticle(HttpSettings settings, List<Endpoint> endpoints) {
     this(settings, endpoints, true);
   }
 
-  /** With {@code accessLog} false, no access-log line and no "listening" line (the start-up warm-up's server). */
-  HttpServerVerticle(HttpSettings settings, List<Endpoint> endpoints, boolean accessLog) {
+  /** With {@code announce} false, no "listening" line (the start-up rehearsal's server). */
+  HttpServerVerticle(HttpSettings settings, List<Endpoint> endpoints, boolean announce) {
     this.settings = settings;
     this.endpoints = endpoints;
-    this.accessLog = accessLog;
+    this.announce = announce;
   }
 
   /** The port bound, once started. */
@@ -40,14 +40,14 @@ final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ApiRouter api = new ApiRouter(vertx, settings, endpoints, accessLog);
+    ApiRouter api = new ApiRouter(vertx, settings, endpoints);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.host())
         .setPort(settings.port())
         .setCompressionSupported(false)
         .setIdleTimeout(120));
     return server.requestHandler(api.router()).invalidRequestHandler(new InvalidRequests()).listen().onSuccess(s -> {
-      if (accessLog) {
+      if (announce) {
         LOG.info("http server listening on {}:{}", settings.host(), s.actualPort());
       }
     });

@@ -18,22 +18,13 @@ public final class RequestContext {
   private RequestContext() {}
 
   public static void begin(RoutingContext ctx) {
-    begin(ctx, true);
-  }
-
-  /** As {@link #begin}, without the access-log line (requests the service sends itself, at start-up). */
-  public static void beginUnlogged(RoutingContext ctx) {
-    begin(ctx, false);
-  }
-
-  private static void begin(RoutingContext ctx, boolean accessLog) {
     String given = ctx.request().getHeader(REQUEST_ID_HEADER);
     String id = given == null || given.isBlank() ? UUID.randomUUID().toString() : given;
     ctx.put(KEY, id);
     ctx.response().putHeader(RESPONSE_ID_HEADER, id);
     long start = System.nanoTime();
     ctx.addBodyEndHandler(v -> {
-      if (accessLog && ACCESS.isInfoEnabled()) {
+      if (ACCESS.isInfoEnabled()) {
         ACCESS.info("request_id={} method={} path=\"{}\" status={} duration_ms={} remote={}",
             id, ctx.request().method(), sanitize(ctx.request().path()), ctx.response().getStatusCode(),
             (System.nanoTime() - start) / 1_000_000L,
