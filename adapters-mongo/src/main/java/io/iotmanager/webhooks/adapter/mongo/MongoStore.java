@@ -47,7 +47,9 @@ public final class MongoStore {
   private final EmbeddedMongoServer embedded;
   private final MongoStoreSettings settings;
   private final SecretStorage secrets;
-  private final MongoIntegrationRepository integrations;
+  private final MongoIntegrationRepository storedIntegrations;
+  /** The embedded store's integrations read through {@link CachedIntegrationRepository}; null on MongoDB. */
+  private final CachedIntegrationRepository cachedIntegrations;
   private final MongoEventRepository events;
   private final MongoHealthProbe health;
   private final String description;
@@ -61,7 +63,8 @@ public final class MongoStore {
     this.embedded = embedded;
     this.settings = settings;
     this.secrets = secrets;
-    this.integrations = new MongoIntegrationRepository(client, secrets);
+    this.storedIntegrations = new MongoIntegrationRepository(client, secrets);
+    this.cachedIntegrations = embedded == null ? null : new CachedIntegrationRepository(storedIntegrations);
     this.events = new MongoEventRepository(client, Duration.ofSeconds(settings.eventTtlSeconds()));
     this.health = new MongoHealthProbe(client, settings.healthTimeout(),
         embedded == null ? Optional::empty : embedded::fault);
@@ -241,7 +244,8 @@ public final class MongoStore {
           }
         })
         .onFailure(error -> LOG.warn("sweeping expired events failed: {}", error.getMessage()));
-    integrations.dropEndedPreviousSecrets(now)
+    (cachedIntegrations == null ? storedIntegrations.dropEndedPreviousSecrets(now)
+        : cachedIntegrations.changedAll(storedIntegrations.dropEndedPreviousSecrets(now)))
         .onSuccess(dropped -> {
           if (dropped > 0) {
             LOG.info("dropped the previous secret of {} integrations whose rotation overlap ended", dropped);
@@ -250,8 +254,13 @@ public final class MongoStore {
         .onFailure(error -> LOG.warn("dropping ended previous secrets failed: {}", error.getMessage()));
   }
 
+  /**
+   * The integrations. On the embedded store, whose every change is made by this process, each tenant's
+   * list is kept in memory between its changes ({@link CachedIntegrationRepository}); on MongoDB every
+   * read goes to the store.
+   */
   public IntegrationRepository integrations() {
-    return integrations;
+    return cachedIntegrations == null ? storedIntegrations : cachedIntegrations;
   }
 
   public EventRepository events() {
