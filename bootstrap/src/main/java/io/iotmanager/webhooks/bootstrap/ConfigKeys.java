@@ -103,7 +103,7 @@ final class ConfigKeys {
           + DURATION);
   static final ConfigKey<Duration> WEBHOOKS_STOP_TIMEOUT = ConfigKey.of("webhooks_stop_timeout", "15s",
       duration(Duration.ZERO), "on SIGTERM, how long attempts in flight may take to end; " + DURATION);
-  static final ConfigKey<Duration> WEBHOOKS_WARM_UP = ConfigKey.of("webhooks_warm_up", "5s",
+  static final ConfigKey<Duration> WEBHOOKS_WARM_UP = ConfigKey.of("webhooks_warm_up", "10s",
       duration(Duration.ZERO), "at start-up, before the port opens, how long a rehearsal service (wired like "
           + "the real one, on a temporary embedded store of its own; nothing leaves the host) may be driven through "
           + "its API, and then at most as long again for the JIT compilers to settle, so that the first events "
