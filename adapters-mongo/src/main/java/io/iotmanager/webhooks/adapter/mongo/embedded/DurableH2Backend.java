@@ -53,9 +53,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Space: every commit writes a new chunk. The retention time is 0, so chunks freed by a commit are
  * reusable at once (2,000 updates of one document: 36 KB file, against 22.6 MB with the default 45 s).
- * A compaction pass ({@link MVStore#compact(int, int)}, then a commit) runs about once a second under the
+ * A compaction pass ({@link MVStore#compact(int, int)}, then a commit) runs every 250 ms under the
  * write lock and rewrites the live pages of sparse chunks so that they can be freed too (10,000 inserts of
- * ~0.7 KB documents: 30-40 MB instead of 98 MB without it).
+ * ~0.7 KB documents: 30-40 MB instead of 98 MB without it). Small, frequent passes (256 KB each) hold the
+ * write lock for a short time: with 1 MB once a second, single inserts at 200/s with 100,000 events
+ * stored waited behind them (intake p99 54-783 ms against 38-47 ms, back to back).
  *
  * <p>Durable means forced to disk: each (group) commit calls {@code FileChannel.force(true)} before any
  * reply it covers, as MongoDB's {@code j: true} journal does, so an acknowledged write survives a power
@@ -77,8 +79,8 @@ final class DurableH2Backend extends H2Backend {
     /** A compaction pass does something only while the live fill rate of all chunks is below this (percent). */
     static final int COMPACTION_TARGET_FILL_RATE = 80;
     /** Upper bound of live bytes one compaction pass rewrites, which bounds how long it holds the write lock. */
-    static final int COMPACTION_WRITE_LIMIT_BYTES = 1024 * 1024;
-    static final Duration COMPACTION_INTERVAL = Duration.ofSeconds(1);
+    static final int COMPACTION_WRITE_LIMIT_BYTES = 256 * 1024;
+    static final Duration COMPACTION_INTERVAL = Duration.ofMillis(250);
     private static final Duration COMPACTOR_STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final MVStore store;
