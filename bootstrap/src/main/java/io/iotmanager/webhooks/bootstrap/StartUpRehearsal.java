@@ -78,9 +78,10 @@ final class StartUpRehearsal {
     }
     ServiceConfig rehearsal = config.forRehearsal(dir);
     NullSink quiet = NullSink.start("access", DeliverEventsService.class.getName());
-    return MongoStore.open(vertx, Service.storeSettings(rehearsal), new PrometheusMetrics())
+    PrometheusMetrics metrics = new PrometheusMetrics(); // the rehearsal's own, never served
+    return MongoStore.open(vertx, Service.storeSettings(rehearsal), metrics)
         .compose(store -> {
-          Service.Wiring wiring = Service.wire(vertx, rehearsal, store, new PrometheusMetrics());
+          Service.Wiring wiring = Service.wire(vertx, rehearsal, store, metrics);
           Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
           return vertx.deployVerticle(wiring.driver())
               .compose(driver -> HttpApi.rehearse(vertx, wiring.endpoints(), rehearsal.requestSizeLimit(), CALLS,
