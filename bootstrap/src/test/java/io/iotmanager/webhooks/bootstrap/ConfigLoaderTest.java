@@ -582,7 +582,7 @@ class ConfigLoaderTest {
         ""));
     EngineTuning e = ConfigLoader.load(Optional.of(file), Map.of("IOT_MANAGER_WEBHOOKS_MAX_PER_HOST", "6")).engine();
     assertEquals(new EngineTuning(64, 6, 0, 100, 50, Duration.ZERO, Duration.ofHours(1), Duration.ofMillis(250),
-        Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(5)), e);
+        Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(10)), e);
   }
 
   @ParameterizedTest
