@@ -217,6 +217,37 @@ class MongoStoreIT {
     assertTrue(invalid.getMessage().startsWith("mongo_url: "), invalid.getMessage());
   }
 
+  /**
+   * The embedded store reads a tenant's integrations once and keeps them until one changes
+   * ({@link CachedIntegrationRepository}, wired by {@link MongoStore#open} for the embedded store only):
+   * counted on the wire, through the store's real repository and server.
+   */
+  @Test
+  void theEmbeddedStoreReadsATenantsIntegrationsOnceUntilOneChanges(Vertx vertx) {
+    TestStores.CountingMetrics metrics = new TestStores.CountingMetrics();
+    MongoStore store = await(MongoStore.open(vertx, MongoStoreSettings.embedded(tempDir.resolve("kept")), metrics));
+    try {
+      io.iotmanager.webhooks.domain.Integration webhook = SecretEncryptionIT.webhook("t", "deadbeef");
+      await(store.integrations().insert(webhook, 1));
+      long finds = metrics.commands("find");
+      for (int i = 0; i < 5; i++) {
+        assertEquals(List.of(webhook.id()), await(store.integrations().findByTenantWithHealth("t")).stream()
+            .map(m -> m.integration().id()).toList());
+      }
+      assertEquals(finds + 1, metrics.commands("find"), "five lists, one read");
+
+      java.net.URI moved = java.net.URI.create("https://moved.example.com/hook");
+      assertTrue(await(store.integrations().updateCredentials("t", webhook.id(),
+          io.iotmanager.webhooks.domain.Credentials.http(new io.iotmanager.webhooks.domain.HttpCredentials(moved,
+              Optional.empty())))));
+      assertEquals(moved, await(store.integrations().findByTenant("t")).get(0).credentials().http().orElseThrow()
+          .url(), "the change is seen by the next read");
+      assertEquals(finds + 2, metrics.commands("find"));
+    } finally {
+      await(store.close());
+    }
+  }
+
   @Test
   void aRestartedEmbeddedStoreHandsOverThePreviousProcessesLeasesAtOnce(Vertx vertx) {
     Path dataDir = tempDir.resolve("takeover");
