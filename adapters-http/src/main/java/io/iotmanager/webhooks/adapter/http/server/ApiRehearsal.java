@@ -134,10 +134,10 @@ final class ApiRehearsal {
 
   /** Completes once the receiver got a webhook for each accepted event, or at {@code deadline}. */
   private Future<Void> drained(long deadline) {
-    Promise<Void> done = Promise.promise();
     if (received >= accepted) {
       return Future.succeededFuture();
     }
+    Promise<Void> done = Promise.promise();
     vertx.setPeriodic(5, id -> {
       if (received >= accepted || System.nanoTime() > deadline) {
         vertx.cancelTimer(id);
