@@ -275,6 +275,38 @@ final class MongoEventRepository implements EventRepository {
         new UpdateOptions().setMulti(true)).mapEmpty(), "cannot release leases");
   }
 
+  /**
+   * One {@code findOneAndUpdate} conditioned on the lease (none, ended before {@code now}, or this
+   * owner's) that sets this owner and raises {@code lease_until} to at least {@code leaseUntil}, answering
+   * the document after it; when another instance holds the lease, a second read tells its state and
+   * lease (or that the event does not exist).
+   */
+  @Override
+  public Future<Optional<LeaseTake>> takeLease(String owner, String tenantId, UUID eventId, Instant now,
+      Instant leaseUntil) {
+    JsonObject event = new JsonObject().put(EventDocuments.ID, DocumentValues.uuid(eventId))
+        .put(EventDocuments.TENANT_ID, tenantId);
+    JsonObject takeable = event.copy().put("$or", new JsonArray()
+        .add(new JsonObject().put(EventDocuments.LEASE_UNTIL, new JsonObject().put("$exists", false)))
+        .add(new JsonObject().put(EventDocuments.LEASE_UNTIL, new JsonObject().put("$lt", DocumentValues.date(now))))
+        .add(new JsonObject().put(EventDocuments.LEASE_OWNER, owner)));
+    JsonObject take = new JsonObject()
+        .put("$set", new JsonObject().put(EventDocuments.LEASE_OWNER, owner))
+        .put("$max", new JsonObject().put(EventDocuments.LEASE_UNTIL, DocumentValues.date(leaseUntil)));
+    FindOptions fields = new FindOptions().setFields(WITHOUT_ATTEMPTS);
+    return guard(client.findOneAndUpdateWithOptions(COLLECTION, takeable, take, fields,
+            new UpdateOptions().setReturningNewDocument(true)), "cannot take the event's lease")
+        .compose(taken -> taken != null
+            ? Future.succeededFuture(Optional.of(leaseTake(taken, true)))
+            : guard(client.findOne(COLLECTION, event, WITHOUT_ATTEMPTS), "cannot read the event")
+                .map(held -> Optional.ofNullable(held).map(document -> leaseTake(document, false))));
+  }
+
+  private static LeaseTake leaseTake(JsonObject document, boolean taken) {
+    return new LeaseTake(EventDocuments.fromDocument(document), taken,
+        DocumentValues.optionalInstant(document, EventDocuments.LEASE_UNTIL));
+  }
+
   @Override
   public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
     JsonObject filter = new JsonObject().put(EventDocuments.ID, DocumentValues.uuid(eventId))

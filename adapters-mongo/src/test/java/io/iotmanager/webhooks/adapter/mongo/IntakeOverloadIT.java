@@ -189,6 +189,12 @@ class IntakeOverloadIT {
     }
 
     @Override
+    public Future<Optional<LeaseTake>> takeLease(String owner, String tenantId, UUID eventId, Instant now,
+        Instant leaseUntil) {
+      return delegate.takeLease(owner, tenantId, eventId, now, leaseUntil);
+    }
+
+    @Override
     public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
       return delegate.findAttempts(tenantId, eventId);
     }

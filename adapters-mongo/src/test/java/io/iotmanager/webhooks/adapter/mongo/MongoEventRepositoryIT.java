@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.iotmanager.webhooks.application.port.out.EventRepository;
 import io.iotmanager.webhooks.domain.DeliveryState;
 import io.iotmanager.webhooks.domain.DeliveryStatus;
 import io.iotmanager.webhooks.domain.Event;
@@ -300,6 +301,52 @@ class MongoEventRepositoryIT {
     }
     assertEquals(birth, leaseUntil(theirs), "another instance's lease is left alone");
     assertEquals(birth.plusSeconds(5), leaseUntil(claimedSince), "a lease given since is left alone");
+  }
+
+  @Test
+  void takingAnEventsLeaseSucceedsOnlyWhenNoOtherInstanceHoldsALiveOne() {
+    String tenant = tenant();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    List<UUID> integrations = List.of(UUID.randomUUID());
+    EventRecord free = event(tenant, now, integrations);
+    EventRecord theirs = event(tenant, now, integrations);
+    EventRecord expired = event(tenant, now, integrations);
+    EventRecord mine = event(tenant, now, integrations);
+    await(repository.insertAll(List.of(free), OWNER, now.plusSeconds(30)));
+    await(repository.releaseLeases(OWNER, List.of(free.event().id()), now.plusSeconds(30)));
+    await(repository.insertAll(List.of(theirs), "other-instance", now.plusSeconds(30)));
+    await(repository.insertAll(List.of(expired), "other-instance", now.minusSeconds(1)));
+    await(repository.insertAll(List.of(mine), OWNER, now.plusSeconds(60)));
+    Instant until = now.plusSeconds(12);
+    long commands = METRICS.commands("findAndModify");
+
+    EventRepository.LeaseTake taken = await(repository.takeLease(OWNER, tenant, free.event().id(), now, until))
+        .orElseThrow();
+    assertTrue(taken.taken());
+    assertEquals(Optional.of(until), taken.leaseUntil());
+    assertEquals(free.event().id(), taken.record().event().id());
+    assertEquals(commands + 1, METRICS.commands("findAndModify"), "one command when taken");
+    assertEquals(OWNER, document(free).getString("lease_owner"));
+    assertEquals(until, leaseUntil(free));
+
+    EventRepository.LeaseTake held = await(repository.takeLease(OWNER, tenant, theirs.event().id(), now, until))
+        .orElseThrow();
+    assertFalse(held.taken(), "another instance's live lease is left alone");
+    assertEquals(Optional.of(now.plusSeconds(30)), held.leaseUntil(), "and reported");
+    assertEquals("other-instance", document(theirs).getString("lease_owner"));
+
+    assertTrue(await(repository.takeLease(OWNER, tenant, expired.event().id(), now, until)).orElseThrow().taken(),
+        "a lease that ran out is taken over");
+    assertEquals(OWNER, document(expired).getString("lease_owner"));
+
+    EventRepository.LeaseTake own = await(repository.takeLease(OWNER, tenant, mine.event().id(), now, until))
+        .orElseThrow();
+    assertTrue(own.taken());
+    assertEquals(Optional.of(now.plusSeconds(60)), own.leaseUntil(), "this owner's longer lease is kept");
+
+    assertEquals(Optional.empty(), await(repository.takeLease(OWNER, "another-tenant", free.event().id(), now,
+        until)), "scoped to the tenant");
+    assertEquals(Optional.empty(), await(repository.takeLease(OWNER, tenant, UUID.randomUUID(), now, until)));
   }
 
   private JsonObject document(EventRecord record) {

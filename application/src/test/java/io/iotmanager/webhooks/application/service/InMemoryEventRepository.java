@@ -266,6 +266,28 @@ final class InMemoryEventRepository implements EventRepository {
   /** Every {@link #releaseLeases} call, with its event ids. */
   final List<List<UUID>> leaseReleases = new ArrayList<>();
 
+  /** As the Mongo adapter does: taken when nobody holds a lease running past {@code now}, or the owner does. */
+  @Override
+  public synchronized Future<Optional<LeaseTake>> takeLease(String owner, String tenantId, UUID eventId,
+      Instant now, Instant leaseUntil) {
+    leaseTakes++;
+    Stored s = events.get(eventId);
+    if (s == null || !s.record.event().tenantId().equals(tenantId)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    boolean free = s.leaseUntil.isEmpty() || s.leaseUntil.get().isBefore(now)
+        || s.leaseOwner.equals(Optional.of(owner));
+    if (free) {
+      s.leaseOwner = Optional.of(owner);
+      s.leaseUntil = Optional.of(s.leaseUntil.filter(until -> until.isAfter(leaseUntil)
+          && s.leaseOwner.equals(Optional.of(owner))).orElse(leaseUntil));
+    }
+    return Future.succeededFuture(Optional.of(new LeaseTake(s.record, free, s.leaseUntil)));
+  }
+
+  /** How many times {@link #takeLease} was called. */
+  int leaseTakes;
+
   @Override
   public synchronized Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
     return Future.succeededFuture(Optional.ofNullable(events.get(eventId))

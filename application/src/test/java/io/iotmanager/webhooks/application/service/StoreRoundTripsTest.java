@@ -175,6 +175,12 @@ class StoreRoundTripsTest {
       }
 
       @Override
+      public Future<Optional<LeaseTake>> takeLease(String owner, String tenantId, UUID eventId, Instant now,
+          Instant leaseUntil) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
       public Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId) {
         throw new UnsupportedOperationException();
       }

@@ -73,6 +73,26 @@ public interface EventRepository {
    */
   Future<Void> releaseLeases(String owner, List<UUID> eventIds, Instant leaseUntil);
 
+  /**
+   * What {@link #takeLease} found.
+   *
+   * @param record the event's stored state
+   * @param taken whether {@code owner} now holds its lease
+   * @param leaseUntil until when its lease runs (this owner's when taken, else the holder's); empty when
+   *     nobody holds it
+   */
+  record LeaseTake(EventRecord record, boolean taken, Optional<Instant> leaseUntil) {}
+
+  /**
+   * Takes the lease on one of the tenant's events for {@code owner} until at least {@code leaseUntil}
+   * (a longer lease of the same owner is kept), unless another instance holds a lease on it that runs
+   * past {@code now}; conditional and atomic, so two instances never both take it. Answers the event's
+   * state with the lease as it is then; empty when there is no such event. One command when taken, two
+   * when another instance holds it.
+   */
+  Future<Optional<LeaseTake>> takeLease(String owner, String tenantId, UUID eventId, Instant now,
+      Instant leaseUntil);
+
   /** Every attempt recorded for an event of the tenant; empty when there is no such event. */
   Future<Optional<List<Attempt>>> findAttempts(String tenantId, UUID eventId);
 }
