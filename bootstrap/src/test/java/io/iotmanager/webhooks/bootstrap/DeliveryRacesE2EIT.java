@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (embedded by default, MongoDB with {@code IOT_MANAGER_MONGO_URL}): every attempt goes to the current
  * URL with the current secret, also when the change is made on another instance; the integration limit
  * holds under parallel creates; parallel redeliveries are numbered without gaps; a redelivery to a deleted
- * integration is a 409; a 2xx whose body trickles is one delivered attempt with the body's start kept.
+ * integration is a 409; a redelivery on one of two instances waits for the other's attempt in flight; a 2xx whose body trickles is one delivered attempt with the body's start kept.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DeliveryRacesE2EIT {
@@ -212,6 +212,49 @@ class DeliveryRacesE2EIT {
       assertTrue(error.getString("error").contains("deleted"), refused.body());
       assertTrue(error.containsKey("request_id"));
       assertEquals(21, receiver.received().size(), "nothing sent");
+    }
+  }
+
+  @Test
+  void aRedeliveryOnAnotherInstanceRunsAfterTheAttemptInFlightThereNotBesideIt() throws Exception {
+    assumeTrue(TestService.realMongo(), "needs a real MongoDB (IOT_MANAGER_MONGO_URL): two instances share it");
+    Map<String, String> env = env(true, dir);
+    env.put("IOT_MANAGER_WEBHOOKS_WARM_UP", "0s"); // not what is tested; saves two warm-ups
+    Vertx vertx = Vertx.vertx();
+    // each request: when it arrived and when its answer went out; the first is answered after 2 s
+    List<long[]> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (JarProcess a = JarProcess.start(env, List.of(), dir).awaitAlive(START);
+        JarProcess b = JarProcess.start(env, List.of(), dir).awaitAlive(START)) {
+      HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+        long[] times = {System.nanoTime(), 0};
+        boolean first = requests.isEmpty();
+        requests.add(times);
+        vertx.setTimer(first ? 2000 : 1, t -> {
+          times[1] = System.nanoTime();
+          req.response().setStatusCode(200).end();
+        });
+      })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      String tenant = "redeliver-two";
+      JarApi.createWebhook(a, tenant, "http://127.0.0.1:" + server.actualPort() + "/hook");
+      assertEquals(202, JarApi.bulkAccepted(a, tenant, List.of("dev-1"))); // a holds it and attempts it
+      await().atMost(DELIVER).until(() -> !requests.isEmpty());
+      String event = JarApi.events(b, tenant).get(0).getString("id");
+
+      HttpResponse<String> accepted = HTTP.send(request(b, "POST", "/events/" + event + "/redeliver", tenant, null),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(202, accepted.statusCode(), accepted.body());
+      await().atMost(DELIVER).until(() -> attempts(b, tenant).size() == 2);
+
+      assertEquals(2, requests.size());
+      assertTrue(requests.get(1)[0] >= requests.get(0)[1], "the redelivery arrived "
+          + (requests.get(0)[1] - requests.get(1)[0]) / 1_000_000 + " ms before the first attempt was answered");
+      List<JsonObject> attempts = attempts(b, tenant);
+      assertEquals(List.of(1, 2), attempts.stream().map(x -> x.getInteger("attempt")).toList());
+      assertEquals(List.of("auto", "manual"), attempts.stream().map(x -> x.getString("trigger")).toList());
+      assertEquals(2, JarApi.events(b, tenant).get(0).getJsonArray("delivery_statuses").getJsonObject(0)
+          .getInteger("attempts"));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
 

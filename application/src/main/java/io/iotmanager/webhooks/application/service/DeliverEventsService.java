@@ -87,8 +87,16 @@ public final class DeliverEventsService implements DeliveryEngine {
      * (the lease it was handed over with, or the last renewal); null when not known.
      */
     Instant leaseUntil;
-    /** Counts the times it became {@link #auto}: a renewal sent before the last one says nothing of its lease. */
+    /**
+     * Counts the times this instance took its lease ({@link #auto}, or for manual rounds): a renewal sent
+     * before the last one says nothing of its lease.
+     */
     int autoSince;
+    /**
+     * This instance took its lease for manual rounds (it does not deliver it automatically); the lease
+     * ends once they and their outcomes are done.
+     */
+    boolean manualLease;
 
     Tracked(EventRecord record) {
       this.record = record;
@@ -145,15 +153,14 @@ public final class DeliverEventsService implements DeliveryEngine {
         Tracked event = t;
         rounds.add(whenIdle(t, () -> autoRound(event)));
       } else {
-        boolean known = t != null;
         if (t == null) {
           t = new Tracked(record);
           tracked.put(id, t);
         }
         Tracked event = t;
         Optional<UUID> only = command.integrationId();
-        rounds.add(whenIdle(t, () -> (known ? Future.succeededFuture()
-            : refresh(event)).compose(v -> manualRound(event, only))));
+        rounds.add(whenIdle(t, () -> holdForManual(event, clock.instant().plus(settings.lease().multipliedBy(2)))
+            .compose(exists -> exists ? manualRound(event, only) : Future.succeededFuture())));
       }
     }
     if (skipped > 0) {
@@ -163,14 +170,53 @@ public final class DeliverEventsService implements DeliveryEngine {
     return all.otherwiseEmpty().mapEmpty();
   }
 
-  /** Reads the stored state of an event the engine did not know (its outcomes are all written). */
-  private Future<Void> refresh(Tracked t) {
-    return events.findById(t.record.event().tenantId(), t.record.event().id())
-        .map(found -> {
-          found.ifPresent(r -> t.record = r);
-          return null;
+  /**
+   * Before a manual round of an event this instance does not hold: takes its lease, so that no other
+   * instance starts an attempt of it meanwhile, and reads its latest state. When another instance holds
+   * it, the round waits for that instance to finish (its attempt in flight, and the outcome written),
+   * polling every {@value #MANUAL_POLL_MS} ms until {@code deadline}, then goes ahead beside it; it does
+   * not wait for a retry that instance holds for later (due after this round's attempt would end).
+   * Completes with false when the event no longer exists.
+   */
+  private Future<Boolean> holdForManual(Tracked t, Instant deadline) {
+    if (t.auto || t.manualLease) {
+      return Future.succeededFuture(true); // this instance holds its lease already
+    }
+    Event event = t.record.event();
+    Instant now = clock.instant();
+    return events.takeLease(settings.instanceId(), event.tenantId(), event.id(), now, now.plus(settings.lease()))
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(false);
+          }
+          EventRepository.LeaseTake lease = found.get();
+          if (t.unwritten == 0) {
+            t.record = lease.record(); // else this instance knows a later state than the store
+          }
+          if (lease.taken()) {
+            t.manualLease = true;
+            t.autoSince++;
+            t.leaseUntil = lease.leaseUntil().orElse(null);
+            return Future.succeededFuture(true);
+          }
+          Instant at = clock.instant();
+          // another instance holds it for a retry that starts after this round's attempt would end
+          boolean heldForLater = lease.leaseUntil().map(until -> until.minus(settings.heldLease())
+              .isAfter(at.plus(settings.attemptTimeout()))).orElse(false);
+          if (heldForLater || !at.isBefore(deadline)) {
+            if (!heldForLater) {
+              LOG.warn("event_id={} manual redelivery goes ahead beside another instance's attempt: "
+                  + "it held the event longer than {}", event.id(), settings.lease().multipliedBy(2));
+            }
+            return Future.succeededFuture(true);
+          }
+          Promise<Boolean> later = Promise.promise();
+          scheduler.schedule(Duration.ofMillis(MANUAL_POLL_MS), () -> holdForManual(t, deadline).onComplete(later));
+          return later.future();
         });
   }
+
+  private static final long MANUAL_POLL_MS = 200;
 
   /** Runs {@code round} now if the event has no round in flight, else after the rounds before it. */
   private Future<Void> whenIdle(Tracked t, java.util.function.Supplier<Future<Void>> round) {
@@ -238,8 +284,26 @@ public final class DeliverEventsService implements DeliveryEngine {
     return b == null || a.isAfter(b) ? a : b;
   }
 
+  /**
+   * Once nothing of the event is in flight, queued, held or unwritten here: ends the lease taken for
+   * manual rounds (when automatic delivery has not taken it over meanwhile), and forgets the event
+   * unless this instance delivers it automatically.
+   */
   private void forgetIfIdle(Tracked t) {
-    if (!t.auto && !t.busy && !t.held && t.unwritten == 0 && t.after.isEmpty()) {
+    if (t.busy || t.held || t.unwritten > 0 || !t.after.isEmpty()) {
+      return;
+    }
+    if (t.manualLease) {
+      t.manualLease = false;
+      if (!t.auto && t.leaseUntil != null) {
+        Instant until = t.leaseUntil;
+        t.leaseUntil = null;
+        events.releaseLeases(settings.instanceId(), List.of(t.record.event().id()), until)
+            .onFailure(e -> LOG.warn("event_id={} the lease taken for a manual redelivery could not be "
+                + "ended; it runs out by itself: {}", t.record.event().id(), e.toString()));
+      }
+    }
+    if (!t.auto) {
       tracked.remove(t.record.event().id(), t);
     }
   }
@@ -298,7 +362,7 @@ public final class DeliverEventsService implements DeliveryEngine {
     List<Tracked> due = new ArrayList<>();
     List<Integer> since = new ArrayList<>();
     tracked.values().forEach(t -> {
-      if (t.auto && (t.leaseUntil == null || t.leaseUntil.isBefore(renewBefore))) {
+      if ((t.auto || t.manualLease) && (t.leaseUntil == null || t.leaseUntil.isBefore(renewBefore))) {
         due.add(t);
         since.add(t.autoSince);
       }
@@ -316,7 +380,8 @@ public final class DeliverEventsService implements DeliveryEngine {
           .toList(), until).onSuccess(v -> {
             for (int i = 0; i < chunk.size(); i++) {
               Tracked t = chunk.get(i);
-              if (t.auto && t.autoSince == chunkSince.get(i)) { // still the hold the renewal was sent for
+              // still the hold the renewal was sent for
+              if ((t.auto || t.manualLease) && t.autoSince == chunkSince.get(i)) {
                 t.leaseUntil = later(t.leaseUntil, until);
               }
             }

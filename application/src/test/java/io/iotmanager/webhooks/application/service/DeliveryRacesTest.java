@@ -53,10 +53,18 @@ class DeliveryRacesTest {
   private final IntegrationLookup lookup = new IntegrationLookup(integrations, scheduler);
 
   private DeliverEventsService engine(int maxPerHost) {
-    DeliverySettings settings = new DeliverySettings(INSTANCE, LEASE, Duration.ofSeconds(10), 64, maxPerHost, false,
+    return engine(INSTANCE, maxPerHost);
+  }
+
+  private DeliverEventsService engine(String instance, int maxPerHost) {
+    return engine(instance, maxPerHost, "5s");
+  }
+
+  private DeliverEventsService engine(String instance, int maxPerHost, String retrySchedule) {
+    DeliverySettings settings = new DeliverySettings(instance, LEASE, Duration.ofSeconds(10), 64, maxPerHost, false,
         "test", Duration.ofMinutes(15), 1000, 200, FLUSH);
     return new DeliverEventsService(events, lookup, new DeliveryLimiter(64, maxPerHost),
-        new OutcomeWriter(events, scheduler, 200, FLUSH), sender, scheduler, clock, RetryPolicy.of("5s", 0),
+        new OutcomeWriter(events, scheduler, 200, FLUSH), sender, scheduler, clock, RetryPolicy.of(retrySchedule, 0),
         () -> 0.5, settings, DeliveryMetrics.NONE);
   }
 
@@ -205,5 +213,100 @@ class DeliveryRacesTest {
     assertEquals(1, sender.sent().size(), "nothing sent again");
     assertEquals(1, events.attempts(record.event().id()).size());
     assertTrue(integrations.findById(TENANT, other.id()).result().isPresent());
+  }
+
+  @Test
+  void aRedeliveryOnAnotherInstanceWaitsForTheAttemptInFlightThereAndTakesTheLeaseMeanwhile() {
+    Integration hook = webhook("https://hooks.example/", null);
+    DeliverEventsService first = engine(8); // holds the event: intake stored it with this instance's lease
+    DeliverEventsService second = engine("instance-2", 8);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, second);
+    EventRecord record = stored(hook);
+    sender.hang("hooks.example");
+    first.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    assertEquals(1, sender.sent().size());
+
+    Future<Void> accepted = redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(),
+        Optional.empty()));
+    assertTrue(accepted.succeeded(), "accepted at once (202); the attempt follows");
+    scheduler.advance(Duration.ofSeconds(2));
+    assertEquals(1, sender.sent().size(), "no manual attempt beside the one in flight on the other instance");
+    assertEquals(Optional.of(INSTANCE), events.stored(record.event().id()).leaseOwner);
+
+    sender.completeHanging(FakeWebhookSender.status(200));
+    assertEquals(1, sender.sent().size(), "not before the other instance's outcome is written");
+    scheduler.advance(Duration.ofMillis(300)); // the outcome is written, then the next poll takes the lease
+    assertEquals(2, sender.sent().size(), "the redelivery goes out once the other instance is done");
+    assertEquals(Optional.of("instance-2"), events.stored(record.event().id()).leaseOwner,
+        "held by the redelivering instance while its attempt is in flight");
+    sender.completeHanging(FakeWebhookSender.status(200));
+    scheduler.advance(FLUSH);
+
+    List<Attempt> attempts = events.attempts(record.event().id());
+    assertEquals(List.of(AttemptTrigger.AUTO, AttemptTrigger.MANUAL), attempts.stream().map(Attempt::trigger).toList());
+    assertEquals(List.of(1, 2), attempts.stream().map(Attempt::attempt).toList());
+    assertEquals(2, events.status(record.event().id(), 0).attempts());
+    assertEquals(Optional.empty(), events.stored(record.event().id()).leaseOwner,
+        "the lease taken for the redelivery ends with its outcome");
+  }
+
+  @Test
+  void aRedeliveryOnAnotherInstanceWaitsForARetryDueThereWithinItsAttemptTimeout() {
+    Integration hook = webhook("https://hooks.example/", null);
+    DeliverEventsService first = engine(8);
+    DeliverEventsService second = engine("instance-2", 8);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, second);
+    EventRecord record = stored(hook);
+    sender.answer("hooks.example", FakeWebhookSender.status(500), FakeWebhookSender.status(200));
+    first.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    scheduler.advance(FLUSH); // a retry in 5 s, held by the first instance under its lease
+
+    redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
+    scheduler.runDue();
+    assertEquals(1, sender.sent().size(), "a retry due within the manual attempt's timeout is waited for");
+
+    scheduler.advance(Duration.ofSeconds(5)); // the retry goes out and is delivered; the redelivery follows
+    scheduler.advance(Duration.ofMillis(300));
+    assertEquals(3, sender.sent().size());
+    scheduler.advance(FLUSH);
+    assertEquals(List.of(1, 2, 3), events.attempts(record.event().id()).stream().map(Attempt::attempt).toList());
+    assertEquals(List.of(AttemptTrigger.AUTO, AttemptTrigger.AUTO, AttemptTrigger.MANUAL),
+        events.attempts(record.event().id()).stream().map(Attempt::trigger).toList());
+  }
+
+  @Test
+  void aRedeliveryOnAnotherInstanceGoesAheadAtOnceWhenTheRetryHeldThereIsDueLater() {
+    Integration hook = webhook("https://hooks.example/", null);
+    DeliverEventsService first = engine(INSTANCE, 8, "1m");
+    DeliverEventsService second = engine("instance-2", 8);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, second);
+    EventRecord record = stored(hook);
+    sender.answer("hooks.example", FakeWebhookSender.status(500), FakeWebhookSender.status(200));
+    first.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    scheduler.advance(FLUSH); // a retry in a minute, held by the first instance under its lease
+
+    redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
+    scheduler.runDue();
+    assertEquals(2, sender.sent().size(), "nothing in flight there: the redelivery goes out at once");
+    scheduler.advance(FLUSH);
+    assertEquals(List.of(1, 2), events.attempts(record.event().id()).stream().map(Attempt::attempt).toList());
+    assertEquals(Optional.of(INSTANCE), events.stored(record.event().id()).leaseOwner,
+        "the first instance keeps its lease on the retry it holds");
+  }
+
+  @Test
+  void aRedeliveryOnAnotherInstanceTakesOverTheLeaseOfAnInstanceThatStopped() {
+    Integration hook = webhook("https://hooks.example/", null);
+    DeliverEventsService second = engine("instance-2", 8);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, second);
+    EventRecord record = stored(hook); // leased by an instance that never delivers it (it crashed)
+
+    redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
+    scheduler.advance(LEASE.minusSeconds(1));
+    assertEquals(0, sender.sent().size(), "waits while the lease may cover an attempt in flight");
+    scheduler.advance(Duration.ofSeconds(2));
+    assertEquals(1, sender.sent().size(), "sent once the crashed instance's lease ran out");
+    scheduler.advance(FLUSH);
+    assertEquals(AttemptTrigger.MANUAL, events.attempts(record.event().id()).get(0).trigger());
   }
 }
