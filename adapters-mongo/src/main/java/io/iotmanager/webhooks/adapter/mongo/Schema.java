@@ -39,13 +39,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code due_at_pending} {@code {due_at: 1}} partial on {@code due_at} existing, so only events with
  *       pending deliveries are in it (the delivery engine's claim query).</li>
  * </ul>
- * The embedded server accepts these but keeps only {@code _id}, unique and single-field indexes (the
- * last in memory), and never expires.
- * It also uses an index only for a query on exactly the index's fields: the delivery engine's outcome
- * update, filtered on {@code {_id, lease_owner}} (the lease guard), would scan the whole collection once
- * per event. So on the embedded server only, {@code log} also gets the unique index
- * {@code {_id: 1, lease_owner: 1}} (unique because {@code _id} is), which serves exactly that filter. A
- * real MongoDB serves it from {@code _id} and does not get this index.
+ * The embedded server keeps {@code _id}, unique, single-field and some compound indexes in memory, and
+ * never expires (a timer deletes expired events there). It reads a query naming {@code _id} (the
+ * outcome update's lease-guarded {@code {_id, lease_owner}} filter, for one) from the documents' own
+ * keys, as a real MongoDB serves it from {@code _id}.
  */
 final class Schema {
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
@@ -65,7 +62,12 @@ final class Schema {
   static final String TENANT_TIME_INDEX = "tenant_time";
   static final String TENANT_INTEGRATION_TIME_INDEX = "tenant_integration_time";
   static final String DUE_INDEX = "due_at_pending";
-  static final String ID_LEASE_OWNER_INDEX = "id_lease_owner_embedded";
+  /**
+   * Earlier versions gave the embedded server's {@code log} a unique index {@code {_id: 1, lease_owner: 1}}
+   * for the outcome update's filter; it serves a query naming {@code _id} from the documents' own keys
+   * now, so the index only cost memory and work on every write, and start-up drops it.
+   */
+  static final String FORMER_ID_LEASE_OWNER_INDEX = "id_lease_owner_embedded";
 
   private Schema() {}
 
@@ -78,16 +80,18 @@ final class Schema {
             .map(migrated))
         .compose(migrated -> ensureIndexes(client, EventDocuments.COLLECTION, eventIndexes())
             .compose(v -> embeddedServer
-                ? ensureIndexes(client, EventDocuments.COLLECTION, embeddedEventIndexes())
+                ? dropIndex(client, EventDocuments.COLLECTION, FORMER_ID_LEASE_OWNER_INDEX)
                 : Future.<Void>succeededFuture())
             .compose(v -> warnAboutOnePerTenant(client, maxIntegrationsPerTenant))
             .compose(v -> recordVersion(client, now, migrated, true)));
   }
 
-  /** Only for the embedded server: lets it find an event by {@code {_id, lease_owner}} without a scan. */
-  static List<IndexModel> embeddedEventIndexes() {
-    return List.of(new IndexModel(new JsonObject().put(EventDocuments.ID, 1).put(EventDocuments.LEASE_OWNER, 1),
-        new IndexOptions().name(ID_LEASE_OWNER_INDEX).unique(true)));
+  /** Drops the index with this name if the collection has it. */
+  static Future<Void> dropIndex(MongoClient client, String collection, String name) {
+    return client.listIndexes(collection).compose(existing -> existing.stream()
+        .anyMatch(index -> index instanceof JsonObject spec && name.equals(spec.getString("name")))
+        ? client.dropIndex(collection, name)
+        : Future.<Void>succeededFuture());
   }
 
   static List<IndexModel> integrationIndexes() {
