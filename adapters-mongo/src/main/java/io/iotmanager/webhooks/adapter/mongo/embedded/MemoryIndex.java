@@ -32,9 +32,28 @@ final class MemoryIndex extends NonUniqueMemoryIndex {
     private static final Set<String> RANGE_OPERATORS = Set.of("$lt", "$lte", "$gt", "$gte", "$eq");
 
     private final String field;
-    private final TreeMap<Object, Set<Object>> positionsByValue = new TreeMap<>(ValueComparator.asc());
-    /** What each indexed position is indexed under, for removal and update. */
-    private final Map<Object, List<Object>> valuesByPosition = new HashMap<>();
+    /**
+     * The positions under each value: the position itself when there is one (most values: a time, a due
+     * time), a {@link PositionSet} when there are more. Kept lean: these entries live as long as their
+     * documents, and the garbage collector copies each one several times before it is old.
+     */
+    private final TreeMap<Object, Object> positionsByValue = new TreeMap<>(ValueComparator.asc());
+    /** What each indexed position is indexed under, for removal and update: the value, or a {@link ValueList}. */
+    private final Map<Object, Object> valuesByPosition = new HashMap<>();
+
+    /** Several positions under one value, in insertion order (never a position itself: those are ids). */
+    private static final class PositionSet extends LinkedHashSet<Object> {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Several values of one document (an array field). */
+    private static final class ValueList extends ArrayList<Object> {
+        private static final long serialVersionUID = 1L;
+
+        ValueList(List<Object> values) {
+            super(values);
+        }
+    }
 
     MemoryIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
@@ -75,26 +94,53 @@ final class MemoryIndex extends NonUniqueMemoryIndex {
         if (values.isEmpty()) {
             return;
         }
-        valuesByPosition.put(position, values);
+        valuesByPosition.put(position, values.size() == 1 ? values.get(0) : new ValueList(values));
         for (Object value : values) {
-            positionsByValue.computeIfAbsent(value, v -> new LinkedHashSet<>()).add(position);
+            positionsByValue.merge(value, position, (present, added) -> {
+                if (present instanceof PositionSet set) {
+                    set.add(added);
+                    return set;
+                }
+                if (present.equals(added)) {
+                    return present;
+                }
+                PositionSet set = new PositionSet();
+                set.add(present);
+                set.add(added);
+                return set;
+            });
         }
     }
 
     @Override
+    boolean sameIndexedValues(Document oldDocument, Document newDocument) {
+        return sameField(oldDocument, newDocument, field);
+    }
+
+    @Override
     void unindex(Object position) {
-        List<Object> values = valuesByPosition.remove(position);
-        if (values == null) {
+        Object indexed = valuesByPosition.remove(position);
+        if (indexed == null) {
             return;
         }
-        for (Object value : values) {
-            Set<Object> positions = positionsByValue.get(value);
-            if (positions != null) {
-                positions.remove(position);
-                if (positions.isEmpty()) {
-                    positionsByValue.remove(value);
-                }
+        if (indexed instanceof ValueList values) {
+            values.forEach(value -> unindex(value, position));
+        } else {
+            unindex(indexed, position);
+        }
+    }
+
+    private void unindex(Object value, Object position) {
+        Object present = positionsByValue.get(value);
+        if (present instanceof PositionSet set) {
+            set.remove(position);
+            if (set.size() == 1) {
+                positionsByValue.put(value, set.iterator().next());
+            } else if (set.isEmpty()) {
+                positionsByValue.remove(value);
             }
+        } else if (present != null && present.equals(position)) {
+            positionsByValue.remove(value);
         }
     }
 
@@ -139,7 +185,7 @@ final class MemoryIndex extends NonUniqueMemoryIndex {
     @Override
     public synchronized List<Object> getPositions(Document query) {
         Object condition = query.get(field);
-        NavigableMap<Object, Set<Object>> range = positionsByValue;
+        NavigableMap<Object, Object> range = positionsByValue;
         if (condition instanceof Document operators) {
             for (Map.Entry<String, Object> entry : operators.entrySet()) {
                 Object bound = entry.getValue();
@@ -156,8 +202,12 @@ final class MemoryIndex extends NonUniqueMemoryIndex {
         }
         // values of other types sort elsewhere but compare as unequal, so the stock matcher drops them
         Set<Object> positions = new LinkedHashSet<>();
-        for (Set<Object> atValue : range.values()) {
-            positions.addAll(atValue);
+        for (Object atValue : range.values()) {
+            if (atValue instanceof PositionSet set) {
+                positions.addAll(set);
+            } else {
+                positions.add(atValue);
+            }
         }
         return new ArrayList<>(positions);
     }

@@ -48,11 +48,33 @@ abstract class NonUniqueMemoryIndex extends Index<Object> {
         return id;
     }
 
+    /**
+     * An update that leaves the indexed fields as they were (most: a delivery outcome changes statuses
+     * and the lease, not the tenant or the time) leaves the index alone; otherwise it is a removal plus
+     * an addition. Re-indexing unchanged values would allocate the document's entries anew on every
+     * update, and the garbage collector then copies them again until they are old.
+     */
     @Override
     public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
             MongoCollection<Object> collection) {
+        if (sameIndexedValues(oldDocument, newDocument)) {
+            return;
+        }
         unindex(position);
         add(newDocument, position, collection);
+    }
+
+    /** Whether the fields this index keeps have the same values in both documents (conservative: false when unsure). */
+    abstract boolean sameIndexedValues(Document oldDocument, Document newDocument);
+
+    /** The same top-level field in both: both absent, or both present with equal values. */
+    static boolean sameField(Document a, Document b, String field) {
+        Object x = a.get(field);
+        Object y = b.get(field);
+        if (x == null || y == null) {
+            return x == null && y == null && a.containsKey(field) == b.containsKey(field);
+        }
+        return x.getClass() == y.getClass() && x.equals(y);
     }
 
     @Override

@@ -125,6 +125,19 @@ final class OrderedMemoryIndex extends NonUniqueMemoryIndex {
     }
 
     @Override
+    boolean sameIndexedValues(Document oldDocument, Document newDocument) {
+        if (!sameField(oldDocument, newDocument, partitionKey)) {
+            return false;
+        }
+        for (int i = 0; i < orderKeys.size(); i++) { // no iterator: this runs for every update
+            if (!sameField(oldDocument, newDocument, orderKeys.get(i).getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     void unindex(Object position) {
         Entry entry = entriesByPosition.remove(position);
         if (entry == null) {
