@@ -3,8 +3,12 @@ package io.iotmanager.webhooks.adapter.mongo.embedded;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
@@ -15,6 +19,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -46,7 +51,8 @@ import org.h2.mvstore.MVMap;
  * <p>Called under the collection's lock, like every stock query.
  */
 final class BsonH2Collection extends H2Collection {
-    private final MVMap<Object, Document> dataMap;
+    /** The documents by position (their {@code _id}), as bytes: every access to the map goes through here. */
+    private final MVMap<Object, StoredDocument> dataMap;
 
     /** Indexes declared while the database opens, filled together afterwards; null once it is open. */
     private List<Index<Object>> deferred;
@@ -55,10 +61,12 @@ final class BsonH2Collection extends H2Collection {
      * @param deferIndexFill whether the database is opening: the indexes it declares are then filled in
      *                       one pass by {@link #fillDeferredIndexes}, not one pass each
      */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     BsonH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
-            MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry,
+            MVMap<Object, StoredDocument> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry,
             boolean deferIndexFill) {
-        super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+        // the stock class gets the map too, but every method of it that touches the map is overridden below
+        super(database, collectionName, options, (MVMap) dataMap, metaMap, cursorRegistry);
         this.dataMap = dataMap;
         this.deferred = deferIndexFill ? new ArrayList<>() : null;
     }
@@ -100,10 +108,11 @@ final class BsonH2Collection extends H2Collection {
 
     private void fill(List<Index<Object>> indexes) {
         try {
-            for (Map.Entry<Object, Document> entry : dataMap.entrySet()) {
+            for (Map.Entry<Object, StoredDocument> entry : dataMap.entrySet()) {
+                Document document = entry.getValue().decode();
                 for (Index<Object> index : indexes) {
-                    index.checkAdd(entry.getValue(), this);
-                    index.add(entry.getValue(), entry.getKey(), this);
+                    index.checkAdd(document, this);
+                    index.add(document, entry.getKey(), this);
                 }
             }
         } catch (MongoServerError e) {
@@ -112,32 +121,129 @@ final class BsonH2Collection extends H2Collection {
         }
     }
 
+    // The stock class's access to the documents, over bytes: each read decodes a fresh copy (which the
+    // stock update code then changes in place before handing it back through handleUpdate), each write
+    // encodes once.
+
     @Override
-    protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+    protected Object addDocumentInternal(Document document) {
+        Object key = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
+        StoredDocument previous = dataMap.put(Missing.ofNullable(key), StoredDocument.of(document));
+        if (previous != null) {
+            throw new IllegalStateException("document with key '" + key + "' already existed in " + this);
+        }
+        return key;
+    }
+
+    @Override
+    public int count() {
+        return dataMap.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return dataMap.isEmpty();
+    }
+
+    @Override
+    protected Document getDocument(Object position) {
+        StoredDocument stored = dataMap.get(position);
+        return stored == null ? null : stored.decode();
+    }
+
+    @Override
+    protected void removeDocument(Object position) {
+        if (dataMap.remove(position) == null) {
+            throw new NoSuchElementException("No document with key " + position);
+        }
+    }
+
+    @Override
+    protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
+        return dataMap.entrySet().stream()
+                .map(entry -> new DocumentWithPosition<>(entry.getValue().decode(), entry.getKey()));
+    }
+
+    @Override
+    protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip, int limit,
+            int batchSize, Document fieldSelector) {
+        Stream<Document> documents;
+        if (isNaturalDescending(orderBy)) {
+            documents = streamAllDocumentsWithPosition()
+                    .sorted((a, b) -> ValueComparator.desc().compare(a.getPosition(), b.getPosition()))
+                    .map(DocumentWithPosition::getDocument);
+        } else {
+            documents = dataMap.values().stream().map(StoredDocument::decode);
+        }
+        return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    @Override
+    protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+        dataMap.put(Missing.ofNullable(position), StoredDocument.of(newDocument));
+    }
+
+    /**
+     * No running total of the documents' BSON size ({@code collStats}' {@code size}, which nothing here
+     * reads): the stock code encodes each document once more per insert, twice per update, and writes the
+     * total to a map of its own at every change, for it.
+     */
+    @Override
+    protected boolean tracksDataSize() {
+        return false;
+    }
+
+    @Override
+    protected QueryResult queryDocuments(Document given, Document orderBy, int numberToSkip, int limit, int batchSize,
             Document fieldSelector) {
+        Document query = flattened(given);
         Optional<List<Object>> ids = idsOf(query);
         if (ids.isPresent()) {
             // in the order of the data map, as a scan meets them (the natural order without a sort)
             List<Object> inMapOrder = new ArrayList<>(ids.get());
             inMapOrder.sort(dataMap.getKeyType()::compare);
-            Stream<Document> documents = inMapOrder.stream().map(dataMap::get).filter(Objects::nonNull);
+            Stream<Document> documents = inMapOrder.stream().map(this::getDocument).filter(Objects::nonNull);
             return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
         Optional<OrderedMemoryIndex> partition = partitionIndexFor(query, orderBy);
         if (partition.isPresent()) {
             Stream<Document> inOrder = partition.get().getPositions(query).stream()
-                    .map(dataMap::get).filter(Objects::nonNull);
+                    .map(this::getDocument).filter(Objects::nonNull);
             // already in sort order: no sort, so the stream stops decoding at the skip plus the limit
             return matchDocumentsFromStream(inOrder, query, null, numberToSkip, limit, batchSize, fieldSelector);
         }
         Optional<MemoryIndex> ordered = orderedIndexFor(query, orderBy, limit);
         if (ordered.isPresent()) {
             Stream<Document> inOrder = ordered.get().positionsInOrder(query).stream()
-                    .map(dataMap::get).filter(Objects::nonNull);
+                    .map(this::getDocument).filter(Objects::nonNull);
             // already in sort order: no sort, so the stream stops decoding at the limit
             return matchDocumentsFromStream(inOrder, query, null, numberToSkip, limit, batchSize, fieldSelector);
         }
         return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    /**
+     * The same query without a top-level {@code $and} whose clauses name different fields (what the
+     * MongoDB Java driver's {@code Filters.and} sends): one document with all their conditions, which
+     * means the same and which the plans above recognise. Any other query is returned as it is.
+     */
+    static Document flattened(Document query) {
+        if (query.size() != 1 || !(query.get("$and") instanceof List<?> clauses) || clauses.isEmpty()) {
+            return query;
+        }
+        Document merged = new Document();
+        for (Object clause : clauses) {
+            if (!(clause instanceof Document conditions)) {
+                return query;
+            }
+            for (Map.Entry<String, Object> condition : conditions.entrySet()) {
+                if (merged.containsKey(condition.getKey())) {
+                    return query; // two conditions on one field: kept as the client wrote them
+                }
+                merged.put(condition.getKey(), condition.getValue());
+            }
+        }
+        return merged;
     }
 
     /**

@@ -94,7 +94,7 @@ final class BsonH2Database extends H2Database {
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         MVStore mvStore = store();
         String fullName = getFullCollectionNamespace(collectionName);
-        MVMap<Object, Document> dataMap = mvStore.openMap(DocumentFormat.DATA_MAP_PREFIX + fullName,
+        MVMap<Object, StoredDocument> dataMap = mvStore.openMap(DocumentFormat.DATA_MAP_PREFIX + fullName,
                 DocumentFormat.bsonMap());
         MVMap<String, Object> metaMap = mvStore.openMap(META_MAP_PREFIX + fullName);
         Opening opening = store == null ? OPENING.get() : null;

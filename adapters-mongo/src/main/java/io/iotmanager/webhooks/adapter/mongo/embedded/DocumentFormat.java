@@ -24,8 +24,8 @@ final class DocumentFormat {
     private DocumentFormat() {
     }
 
-    static MVMap.Builder<Object, Document> bsonMap() {
-        return new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE);
+    static MVMap.Builder<Object, StoredDocument> bsonMap() {
+        return new MVMap.Builder<Object, StoredDocument>().valueType(BsonDocumentType.INSTANCE);
     }
 
     static boolean isDataMap(String name) {
@@ -69,9 +69,9 @@ final class DocumentFormat {
             if (store.hasMap(temporary)) {
                 store.removeMap(temporary); // left by a conversion that did not finish
             }
-            MVMap<Object, Document> fresh = store.openMap(temporary, bsonMap());
+            MVMap<Object, StoredDocument> fresh = store.openMap(temporary, bsonMap());
             for (Map.Entry<Object, Object> entry : legacy.entrySet()) {
-                fresh.put(entry.getKey(), (Document) entry.getValue());
+                fresh.put(entry.getKey(), StoredDocument.of((Document) entry.getValue()));
                 converted++;
             }
             store.removeMap(legacy);
