@@ -28,8 +28,10 @@ import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 
 /**
- * The stock H2 collection, with two query plans the stock code lacks; both only choose which documents
- * to decode, and the stock matcher still applies the whole query to each, so results do not change.
+ * The stock H2 collection over documents kept as bytes ({@link StoredDocument}: each read decodes a fresh
+ * copy, each write encodes once), with query plans the stock code lacks; they only choose which
+ * documents to decode, and the stock matcher still applies the whole query to each, so results do not
+ * change. A top-level {@code $and} of conditions on distinct fields is planned as one document.
  *
  * <ul>
  *   <li><b>By {@code _id} whatever else the query says.</b> The stock {@code _id} index serves a query
