@@ -114,7 +114,7 @@ final class MemoryIndex extends NonUniqueMemoryIndex {
 
     @Override
     boolean sameIndexedValues(Document oldDocument, Document newDocument) {
-        return sameField(oldDocument, newDocument, field);
+        return TopLevelField.same(oldDocument, newDocument, field);
     }
 
     @Override

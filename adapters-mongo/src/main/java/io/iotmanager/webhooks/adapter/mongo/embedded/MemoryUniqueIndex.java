@@ -32,27 +32,19 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> {
     /**
      * Whether an update left the indexed fields as they were. The stock check builds and normalizes both
      * documents' key values (splitting each key's path with regular expressions) on every update of
-     * every document; for top-level keys, equal plain values (same class) say the same at once. When
-     * they differ, or a key is a path, the stock check decides.
+     * every document; for top-level keys the plain comparison says the same at once. When it finds a
+     * difference, or a key is a path, the stock check decides.
      */
     @Override
     protected boolean nullAwareEqualsKeys(Document oldDocument, Document newDocument) {
-        boolean topLevel = true;
         List<IndexKey> keys = getKeys();
         for (int i = 0; i < keys.size(); i++) { // no iterator: this runs for every update of every document
             String field = keys.get(i).getKey();
-            if (field.indexOf('.') >= 0) {
-                topLevel = false;
-                break;
-            }
-            Object before = oldDocument.get(field);
-            Object after = newDocument.get(field);
-            if (before == null || after == null || before.getClass() != after.getClass() || !before.equals(after)) {
-                topLevel = false;
-                break;
+            if (field.indexOf('.') >= 0 || !TopLevelField.same(oldDocument, newDocument, field)) {
+                return super.nullAwareEqualsKeys(oldDocument, newDocument);
             }
         }
-        return topLevel || super.nullAwareEqualsKeys(oldDocument, newDocument);
+        return true;
     }
 
     @Override

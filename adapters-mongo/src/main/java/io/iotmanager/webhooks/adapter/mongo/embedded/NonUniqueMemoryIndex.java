@@ -64,18 +64,12 @@ abstract class NonUniqueMemoryIndex extends Index<Object> {
         add(newDocument, position, collection);
     }
 
-    /** Whether the fields this index keeps have the same values in both documents (conservative: false when unsure). */
+    /**
+     * Whether the fields this index keeps have the same values in both documents (conservative: false
+     * when unsure; see {@link TopLevelField#same}).
+     */
     abstract boolean sameIndexedValues(Document oldDocument, Document newDocument);
 
-    /** The same top-level field in both: both absent, or both present with equal values. */
-    static boolean sameField(Document a, Document b, String field) {
-        Object x = a.get(field);
-        Object y = b.get(field);
-        if (x == null || y == null) {
-            return x == null && y == null && a.containsKey(field) == b.containsKey(field);
-        }
-        return x.getClass() == y.getClass() && x.equals(y);
-    }
 
     @Override
     public long getDataSize() {

@@ -126,11 +126,11 @@ final class OrderedMemoryIndex extends NonUniqueMemoryIndex {
 
     @Override
     boolean sameIndexedValues(Document oldDocument, Document newDocument) {
-        if (!sameField(oldDocument, newDocument, partitionKey)) {
+        if (!TopLevelField.same(oldDocument, newDocument, partitionKey)) {
             return false;
         }
         for (int i = 0; i < orderKeys.size(); i++) { // no iterator: this runs for every update
-            if (!sameField(oldDocument, newDocument, orderKeys.get(i).getKey())) {
+            if (!TopLevelField.same(oldDocument, newDocument, orderKeys.get(i).getKey())) {
                 return false;
             }
         }
