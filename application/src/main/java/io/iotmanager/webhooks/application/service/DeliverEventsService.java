@@ -91,7 +91,7 @@ public final class DeliverEventsService implements DeliveryEngine {
      * Counts the times this instance took its lease ({@link #auto}, or for manual rounds): a renewal sent
      * before the last one says nothing of its lease.
      */
-    int autoSince;
+    int leaseTakes;
     /**
      * This instance took its lease for manual rounds (it does not deliver it automatically); the lease
      * ends once they and their outcomes are done.
@@ -159,7 +159,7 @@ public final class DeliverEventsService implements DeliveryEngine {
         }
         Tracked event = t;
         Optional<UUID> only = command.integrationId();
-        rounds.add(whenIdle(t, () -> holdForManual(event, clock.instant().plus(settings.lease().multipliedBy(2)))
+        rounds.add(whenIdle(t, () -> holdForManual(event, clock.instant().plus(manualWaitBound()))
             .compose(exists -> exists ? manualRound(event, only) : Future.succeededFuture())));
       }
     }
@@ -195,7 +195,7 @@ public final class DeliverEventsService implements DeliveryEngine {
           }
           if (lease.taken()) {
             t.manualLease = true;
-            t.autoSince++;
+            t.leaseTakes++;
             t.leaseUntil = lease.leaseUntil().orElse(null);
             return Future.succeededFuture(true);
           }
@@ -206,7 +206,7 @@ public final class DeliverEventsService implements DeliveryEngine {
           if (heldForLater || !at.isBefore(deadline)) {
             if (!heldForLater) {
               LOG.warn("event_id={} manual redelivery goes ahead beside another instance's attempt: "
-                  + "it held the event longer than {}", event.id(), settings.lease().multipliedBy(2));
+                  + "it held the event longer than {}", event.id(), manualWaitBound());
             }
             return Future.succeededFuture(true);
           }
@@ -217,6 +217,11 @@ public final class DeliverEventsService implements DeliveryEngine {
   }
 
   private static final long MANUAL_POLL_MS = 200;
+
+  /** How long a manual round waits at most for another instance's hold on its event: twice the lease. */
+  private Duration manualWaitBound() {
+    return settings.lease().multipliedBy(2);
+  }
 
   /** Runs {@code round} now if the event has no round in flight, else after the rounds before it. */
   private Future<Void> whenIdle(Tracked t, java.util.function.Supplier<Future<Void>> round) {
@@ -261,7 +266,7 @@ public final class DeliverEventsService implements DeliveryEngine {
       t.auto = auto;
       autoCount += auto ? 1 : -1;
       if (auto) {
-        t.autoSince++;
+        t.leaseTakes++;
       } else {
         t.leaseUntil = null;
         if (backlogWatcher != null && autoCount < backlogMark) {
@@ -364,7 +369,7 @@ public final class DeliverEventsService implements DeliveryEngine {
     tracked.values().forEach(t -> {
       if ((t.auto || t.manualLease) && (t.leaseUntil == null || t.leaseUntil.isBefore(renewBefore))) {
         due.add(t);
-        since.add(t.autoSince);
+        since.add(t.leaseTakes);
       }
     });
     if (due.isEmpty()) {
@@ -381,7 +386,7 @@ public final class DeliverEventsService implements DeliveryEngine {
             for (int i = 0; i < chunk.size(); i++) {
               Tracked t = chunk.get(i);
               // still the hold the renewal was sent for
-              if ((t.auto || t.manualLease) && t.autoSince == chunkSince.get(i)) {
+              if ((t.auto || t.manualLease) && t.leaseTakes == chunkSince.get(i)) {
                 t.leaseUntil = later(t.leaseUntil, until);
               }
             }
