@@ -309,4 +309,32 @@ class DeliveryRacesTest {
     scheduler.advance(FLUSH);
     assertEquals(AttemptTrigger.MANUAL, events.attempts(record.event().id()).get(0).trigger());
   }
+
+  @Test
+  void theLeaseTakenForARedeliveryIsRenewedWhileItsAttemptWaitsSoNoOtherInstanceTakesTheEvent() {
+    Integration hook = webhook("https://hooks.example/", null);
+    DeliverEventsService first = engine(8);
+    DeliverEventsService second = engine("instance-2", 8);
+    RedeliverEventService redeliver = new RedeliverEventService(events, integrations, second);
+    EventRecord record = stored(hook);
+    first.deliverEvents(DeliverEventsCommand.auto(List.of(record)));
+    scheduler.advance(FLUSH); // delivered; the first instance's lease ended with its outcome
+
+    sender.hang("hooks.example"); // a slow receiver: the manual attempt outlives a lease
+    redeliver.redeliverEvent(new RedeliverEventCommand(TENANT, record.event().id(), Optional.empty()));
+    scheduler.runDue();
+    assertEquals(2, sender.sent().size());
+    Instant taken = events.stored(record.event().id()).leaseUntil.orElseThrow();
+    scheduler.advance(LEASE.multipliedBy(2).dividedBy(3).plusSeconds(1));
+    assertEquals(1, (int) second.renewLeases().result(), "the manual lease is due for renewal");
+    assertTrue(events.stored(record.event().id()).leaseUntil.orElseThrow().isAfter(taken));
+    scheduler.advance(LEASE.dividedBy(2)); // past the lease as first taken
+    assertTrue(events.takeLease(INSTANCE, TENANT, record.event().id(), clock.instant(), clock.instant().plus(LEASE))
+        .result().map(lease -> !lease.taken()).orElse(false), "the first instance cannot take it meanwhile");
+
+    sender.completeHanging(FakeWebhookSender.status(200));
+    scheduler.advance(FLUSH);
+    assertEquals(Optional.empty(), events.stored(record.event().id()).leaseOwner, "ended with the outcome");
+    assertEquals(List.of(1, 2), events.attempts(record.event().id()).stream().map(Attempt::attempt).toList());
+  }
 }
