@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,24 @@ final class BsonH2Database extends H2Database {
 
     private MVStore store() {
         return store != null ? store : OPENING.get().store();
+    }
+
+    /**
+     * Checks and creates under the database's monitor, as the stock code already does for a collection
+     * created by an insert ({@code resolveOrCreateCollection}): two {@code create} commands for one name
+     * at the same time (two instances starting on one store) made it twice, and the second failed with
+     * an unknown error instead of {@code NamespaceExists}, after replacing the first one's collection.
+     */
+    @Override
+    public synchronized MongoCollection<Object> createCollectionOrThrowIfExists(String collectionName,
+            CollectionOptions options) {
+        return super.createCollectionOrThrowIfExists(collectionName, options);
+    }
+
+    /** Under the same monitor as creating, so that a drop and a create of one name do not interleave. */
+    @Override
+    public synchronized void dropCollection(String collectionName, Oplog oplog) {
+        super.dropCollection(collectionName, oplog);
     }
 
     /**
