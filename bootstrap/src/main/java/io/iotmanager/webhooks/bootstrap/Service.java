@@ -165,7 +165,7 @@ final class Service {
             new ListIntegrationsService(integrations),
             new GetIntegrationService(integrations),
             new SetIntegrationCredentialsService(integrations, destinations, clock),
-            new DeleteIntegrationService(integrations),
+            new DeleteIntegrationService(integrations, deliveryVerticle),
             new GetIntegrationHealthService(integrations),
             new EnableIntegrationService(integrations, events, clock, pace, metrics),
             new RecoverIntegrationService(integrations, events, clock, pace)),
@@ -177,7 +177,7 @@ final class Service {
         new IntakeRoutes(
             new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, held,
                 new IntakeAdmission(config.intake(), Delivery.scheduler(vertx), System::nanoTime)),
-            new DeleteTenantService(integrations, events),
+            new DeleteTenantService(integrations, events, deliveryVerticle),
             new CheckHealthService(store.health()),
             metrics),
         metrics,

@@ -96,6 +96,12 @@ class MetricsIT {
       assertEquals(1.0, value(after, "webhook_integration_transitions_total\\{transition=\"disabled\"\\}"), after);
       Awaitility.await("healthy").atMost(Duration.ofSeconds(20)).until(() ->
           service.call("GET", integration, token, null).body().contains("\"status\":\"healthy\""));
+
+      // Deleting it ends its gauges: no alert on a failing or disabled integration that is gone.
+      assertTrue(service.call("GET", "/metrics", null, null).body().contains("integration_id=\"" + id + "\""));
+      assertEquals(204, service.call("DELETE", integration, token, null).statusCode());
+      Awaitility.await("the deleted integration's gauges gone").atMost(Duration.ofSeconds(20)).until(() ->
+          !service.call("GET", "/metrics", null, null).body().contains(id));
     }
   }
 

@@ -313,6 +313,12 @@ public final class DeliverEventsService implements DeliveryEngine {
     }
   }
 
+  @Override
+  public Future<Void> integrationsChanged(String tenant) {
+    integrations.forgetReads();
+    return integrations.current(tenant).<Void>mapEmpty().otherwiseEmpty();
+  }
+
   /** Events this engine holds in memory: attempting now, or waiting in memory for a near retry. */
   @Override
   public int backlog() {

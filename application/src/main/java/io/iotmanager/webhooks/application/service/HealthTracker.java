@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,8 @@ public final class HealthTracker {
   private final DisablePolicy policy;
   private final DeliveryMetrics metrics;
   private final Map<UUID, Entry> entries = new HashMap<>();
+  /** The ids in {@link #entries}, by tenant. */
+  private final Map<String, Set<UUID>> byTenant = new HashMap<>();
   /** Integrations with changes not taken yet, in the order they changed. */
   private final List<UUID> changed = new ArrayList<>();
 
@@ -83,18 +88,35 @@ public final class HealthTracker {
   }
 
   /**
-   * What a store read of a tenant's integrations says: it replaces what is known of each, unless this
-   * instance has changes of it not yet written (the read may predate them).
+   * What a store read of a tenant's integrations (all of them) says: it replaces what is known of each,
+   * unless this instance has changes of it not yet written (the read may predate them); and an
+   * integration of the tenant the read no longer has was deleted: it is forgotten, and its gauges end,
+   * once its changes are written.
    */
   void observe(String tenant, List<MonitoredIntegration> read) {
     if (!active) {
       return;
+    }
+    Set<UUID> known = byTenant.get(tenant);
+    if (known != null && !known.isEmpty()) {
+      Set<UUID> present = new HashSet<>();
+      read.forEach(m -> present.add(m.integration().id()));
+      for (Iterator<UUID> it = known.iterator(); it.hasNext(); ) {
+        UUID id = it.next();
+        Entry e = entries.get(id);
+        if (!present.contains(id) && (e == null || e.pending == null)) {
+          it.remove();
+          entries.remove(id);
+          metrics.integrationRemoved(tenant, id);
+        }
+      }
     }
     for (MonitoredIntegration m : read) {
       UUID id = m.integration().id();
       Entry e = entries.get(id);
       if (e == null) {
         entries.put(id, new Entry(tenant, m.health()));
+        byTenant.computeIfAbsent(tenant, t -> new HashSet<>()).add(id);
         metrics.integrationHealth(tenant, id, m.health());
       } else if (e.pending == null && !e.health.equals(m.health())) {
         e.health = m.health();
@@ -120,7 +142,12 @@ public final class HealthTracker {
     if (!active) {
       return;
     }
-    Entry e = entries.computeIfAbsent(integrationId, id -> new Entry(tenant, IntegrationHealth.NONE));
+    Entry e = entries.get(integrationId);
+    if (e == null) {
+      e = new Entry(tenant, IntegrationHealth.NONE);
+      entries.put(integrationId, e);
+      byTenant.computeIfAbsent(tenant, t -> new HashSet<>()).add(integrationId);
+    }
     IntegrationHealth before = e.health;
     if (outcome.success() && e.pending == null && !before.failing() && !before.disabled()
         && e.storedSuccessAt.filter(stored -> stored.plus(SUCCESS_REFRESH).isAfter(at)).isPresent()) {

@@ -13,6 +13,8 @@ import io.iotmanager.webhooks.application.port.in.EnableIntegrationCommand;
 import io.iotmanager.webhooks.application.port.in.RecordDeviceEventsCommand;
 import io.iotmanager.webhooks.application.port.in.RecoverIntegrationCommand;
 import io.iotmanager.webhooks.application.port.out.DeliveryMetrics;
+import io.iotmanager.webhooks.application.port.out.MonitoredIntegration;
+import io.iotmanager.webhooks.domain.AttemptOutcome;
 import io.iotmanager.webhooks.domain.Credentials;
 import io.iotmanager.webhooks.domain.DeliveryState;
 import io.iotmanager.webhooks.domain.DisablePolicy;
@@ -70,10 +72,17 @@ class IntegrationHealthTest {
     }
 
     @Override
+    public void integrationRemoved(String tenantId, UUID integrationId) {
+      gauges.remove(integrationId);
+      removed.add(integrationId);
+    }
+
+    @Override
     public void healthTransition(String transition) {
       transitions.merge(transition, 1, Integer::sum);
     }
   };
+  private final List<UUID> removed = new ArrayList<>();
   private final Integration integration = new Integration(UUID.randomUUID(), TENANT, Provider.WEBHOOK,
       Credentials.http(new HttpCredentials(URI.create("https://" + HOST + "/hook"), Optional.empty())), "");
   private DeliverEventsService engine;
@@ -149,6 +158,50 @@ class IntegrationHealthTest {
     // one health write per outcome batch, never one per attempt
     assertEquals(3, sender.sent().size());
     assertTrue(integrations.healthWrites().size() <= events.outcomeWrites().size());
+  }
+
+  @Test
+  void aDeletedIntegrationIsForgottenOnceItsHealthIsWrittenAndItsGaugesEnd() {
+    start("1m", DisablePolicy.NEVER);
+    Integration other = new Integration(UUID.randomUUID(), TENANT, Provider.WEBHOOK,
+        Credentials.http(new HttpCredentials(URI.create("https://other.example.com/hook"), Optional.empty())), "");
+    integrations.put(other);
+    sender.answer(HOST, FakeWebhookSender.status(500));
+    sender.answer("other.example.com", FakeWebhookSender.status(200));
+    arrive("dev-1");
+    assertEquals(1, gauges.get(integration.id()).consecutiveFailures());
+    assertTrue(gauges.containsKey(other.id()));
+
+    // deleted (here or on another instance): the next read of the tenant's integrations no longer has it
+    integrations.remove(integration.id());
+    assertTrue(engine.integrationsChanged(TENANT).succeeded());
+    assertEquals(List.of(integration.id()), removed, "its gauges end");
+    assertFalse(gauges.containsKey(integration.id()));
+    assertTrue(gauges.containsKey(other.id()), "the tenant's other integration keeps its gauges");
+
+    integrations.remove(other.id());
+    assertTrue(engine.integrationsChanged(TENANT).succeeded());
+    assertEquals(List.of(integration.id(), other.id()), removed);
+  }
+
+  @Test
+  void aDeletedIntegrationWithAChangeNotYetWrittenIsForgottenOnlyOnceTheWriterTookIt() {
+    HealthTracker tracker = new HealthTracker(DisablePolicy.NEVER, metrics);
+    Integration other = new Integration(UUID.randomUUID(), "tenant-2", Provider.WEBHOOK,
+        Credentials.http(new HttpCredentials(URI.create("https://other.example.com/hook"), Optional.empty())), "");
+    tracker.observe(TENANT, List.of(new MonitoredIntegration(integration, IntegrationHealth.NONE)));
+    tracker.observe("tenant-2", List.of(new MonitoredIntegration(other, IntegrationHealth.NONE)));
+    tracker.attempted(TENANT, integration.id(), AttemptOutcome.status(500), T0);
+
+    tracker.observe(TENANT, List.of());
+    assertEquals(List.of(), removed, "its failure is not written yet");
+    assertEquals(1, tracker.health(integration.id()).orElseThrow().consecutiveFailures());
+    assertEquals(1, tracker.takeChanges().size());
+
+    tracker.observe(TENANT, List.of());
+    assertEquals(List.of(integration.id()), removed);
+    assertEquals(Optional.empty(), tracker.health(integration.id()));
+    assertTrue(tracker.health(other.id()).isPresent(), "another tenant's integration is not touched");
   }
 
   @Test

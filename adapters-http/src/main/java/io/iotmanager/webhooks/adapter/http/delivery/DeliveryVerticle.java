@@ -130,6 +130,12 @@ final class DeliveryVerticle extends Delivery.Driver {
     });
   }
 
+  /** Integrations of the tenant were deleted: the engine reads the tenant's again, on its context. */
+  @Override
+  public void integrationsChanged(String tenant) {
+    context.runOnContext(v -> engine.integrationsChanged(tenant));
+  }
+
   /** Whether intake should hand new events over (else it stores them claimable and calls leftInStore). */
   @Override
   public boolean hasRoom() {

@@ -7,15 +7,18 @@ import io.iotmanager.webhooks.application.port.out.StoreMetrics;
 import io.iotmanager.webhooks.domain.IntegrationHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.ext.web.Router;
 import java.util.function.IntSupplier;
 
@@ -35,6 +38,8 @@ public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, E
   private final Counter documentWrites;
   private volatile IntSupplier backlog = () -> 0;
   private final Map<UUID, IntegrationHealth> health = new ConcurrentHashMap<>();
+  /** Each integration's gauges, so that they can end with it. */
+  private final Map<UUID, List<Meter>> gauges = new ConcurrentHashMap<>();
   private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
 
   public PrometheusMetrics() {
@@ -119,11 +124,23 @@ public final class PrometheusMetrics implements DeliveryMetrics, StoreMetrics, E
 
   private void gauge(String name, String description, String tenantId, UUID integrationId,
       java.util.function.ToDoubleFunction<IntegrationHealth> value) {
-    Gauge.builder(name, () -> value.applyAsDouble(health.getOrDefault(integrationId, IntegrationHealth.NONE)))
+    Meter gauge = Gauge.builder(name,
+            () -> value.applyAsDouble(health.getOrDefault(integrationId, IntegrationHealth.NONE)))
         .description(description)
         .tag("integration_id", integrationId.toString())
         .tag("tenant_id", tenantId)
         .register(registry);
+    gauges.computeIfAbsent(integrationId, id -> new CopyOnWriteArrayList<>()).add(gauge);
+  }
+
+  /** The integration is gone: its gauges are no longer scraped. */
+  @Override
+  public void integrationRemoved(String tenantId, UUID integrationId) {
+    health.remove(integrationId);
+    List<Meter> ended = gauges.remove(integrationId);
+    if (ended != null) {
+      ended.forEach(registry::remove);
+    }
   }
 
   private static double seconds(java.util.Optional<java.time.Instant> at) {

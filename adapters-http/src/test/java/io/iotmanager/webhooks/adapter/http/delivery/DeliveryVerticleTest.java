@@ -183,5 +183,10 @@ class DeliveryVerticleTest {
     public Future<Void> drain() {
       return Future.succeededFuture();
     }
+
+    @Override
+    public Future<Void> integrationsChanged(String tenant) {
+      return Future.succeededFuture();
+    }
   }
 }

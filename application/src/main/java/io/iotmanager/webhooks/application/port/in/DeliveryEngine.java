@@ -36,4 +36,10 @@ public interface DeliveryEngine extends DeliverEventsUseCase {
 
   /** Writes the outcomes not yet written; completes once the store has them (or gave up). */
   Future<Void> drain();
+
+  /**
+   * Reads the tenant's integrations again (integrations of it were deleted), so that the engine forgets
+   * what it keeps of those that are gone. Completes once the read ended, failed reads included.
+   */
+  Future<Void> integrationsChanged(String tenant);
 }

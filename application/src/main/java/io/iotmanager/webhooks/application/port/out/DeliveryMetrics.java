@@ -19,6 +19,12 @@ public interface DeliveryMetrics {
    */
   default void integrationHealth(String tenantId, UUID integrationId, IntegrationHealth health) {}
 
+  /**
+   * An integration this instance reported health for is gone (deleted here or on another instance):
+   * its per-integration gauges end.
+   */
+  default void integrationRemoved(String tenantId, UUID integrationId) {}
+
   /** An integration's health changed: {@code failing}, {@code disabled}, {@code recovered} or {@code enabled}. */
   default void healthTransition(String transition) {}
 

@@ -33,4 +33,12 @@ public interface DeliveryQueue {
   /** Events were stored claimable for a poll instead of handed over, because the queue had no room. */
   default void leftInStore() {
   }
+
+  /**
+   * Integrations of {@code tenant} were deleted (any thread): the engine reads the tenant's integrations
+   * again, so that what it keeps of the deleted ones (their health, their gauges) ends now and not at
+   * the tenant's next event.
+   */
+  default void integrationsChanged(String tenant) {
+  }
 }
