@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * /events/{id}/redeliver} is called on instance A right as each of B's retries arrives. Whichever
  * instance records first, the attempts stay numbered 1..n without a gap or a repeat, the event's
  * {@code attempts} is n, and n is the number of POSTs the receiver saw. Needs a real MongoDB (the
- * embedded store belongs to one process).
+ * embedded store belongs to one process). A's attempts wait while B holds the event (see the README on
+ * redelivery across instances), so they may all come after B's last retry.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RedeliveryAcrossInstancesIT {
@@ -73,18 +74,27 @@ class RedeliveryAcrossInstancesIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (redeliveries < RETRIES && System.nanoTime() < deadline) {
         int before = seen;
-        Ledger.await("another POST", Duration.ofSeconds(30), () -> rx.received().size() > before, () -> "");
+        JarProcess jb = b;
+        Ledger.await("another POST", Duration.ofSeconds(30), () -> rx.received().size() > before,
+            () -> rx.received().size() + " POSTs; A:\n" + CrashRecoveryIT.tail(ja) + "\nB:\n" + CrashRecoveryIT.tail(jb));
         seen = rx.received().size();
         HttpResponse<String> r = JarApi.send(a, "POST", TestService.MANAGEMENT + "/events/" + event + "/redeliver",
             TestService.userToken(TENANT), null);
         assertEquals(202, r.statusCode(), r.body());
         redeliveries++;
-        seen++; // the redelivery's own POST
+        // Not counted in advance: A's attempt waits while B holds the event (an attempt in flight, or its
+        // next retry due within the attempt timeout), so it may come only after B's schedule has ended.
+        // Every redelivery asked for is one POST still to come, so the next wait always ends.
       }
-      // B's schedule ends (failed) and every manual attempt is recorded: the counter stops moving.
+      // B's schedule ends (failed), every redelivery asked for has been sent, and every attempt is
+      // recorded: the counter stops moving.
       JsonObject[] last = {null};
-      Webhooks.await(Duration.ofSeconds(60), () -> "B's schedule exhausted and the counter equal to the "
-          + rx.received().size() + " POSTs the receiver saw; last seen " + last[0], () -> {
+      int expected = 1 + RETRIES + redeliveries;
+      Webhooks.await(Duration.ofSeconds(60), () -> "B's schedule exhausted, " + expected + " POSTs, and the "
+          + "counter equal to the " + rx.received().size() + " POSTs the receiver saw; last seen " + last[0], () -> {
+            if (rx.received().size() < expected) {
+              return false;
+            }
             last[0] = status(ja, event);
             return "failed".equals(last[0].getString("state")) && last[0].getLong("attempts") == rx.received().size();
           });
