@@ -98,17 +98,17 @@ public final class HealthTracker {
       return;
     }
     Set<UUID> known = byTenant.get(tenant);
-    if (known != null && !known.isEmpty()) {
-      Set<UUID> present = new HashSet<>();
-      read.forEach(m -> present.add(m.integration().id()));
+    if (known != null) {
       for (Iterator<UUID> it = known.iterator(); it.hasNext(); ) {
         UUID id = it.next();
-        Entry e = entries.get(id);
-        if (!present.contains(id) && (e == null || e.pending == null)) {
+        if (!has(read, id) && entries.get(id).pending == null) {
           it.remove();
           entries.remove(id);
           metrics.integrationRemoved(tenant, id);
         }
+      }
+      if (known.isEmpty()) {
+        byTenant.remove(tenant);
       }
     }
     for (MonitoredIntegration m : read) {
@@ -126,6 +126,15 @@ public final class HealthTracker {
     }
   }
 
+  private static boolean has(List<MonitoredIntegration> read, UUID id) {
+    for (MonitoredIntegration m : read) {
+      if (m.integration().id().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Disabled, as far as this instance knows: its attempts are skipped. */
   boolean disabled(UUID integrationId) {
     Entry e = entries.get(integrationId);
@@ -137,16 +146,17 @@ public final class HealthTracker {
     return Optional.ofNullable(entries.get(integrationId)).map(e -> e.health);
   }
 
-  /** An attempt to the integration ended at {@code at} with {@code outcome}. */
+  /**
+   * An attempt to the integration ended at {@code at} with {@code outcome}; ignored when this view has
+   * forgotten the integration (deleted while the attempt was in flight).
+   */
   void attempted(String tenant, UUID integrationId, AttemptOutcome outcome, Instant at) {
     if (!active) {
       return;
     }
     Entry e = entries.get(integrationId);
     if (e == null) {
-      e = new Entry(tenant, IntegrationHealth.NONE);
-      entries.put(integrationId, e);
-      byTenant.computeIfAbsent(tenant, t -> new HashSet<>()).add(integrationId);
+      return; // every attempt starts from a read that knew it: deleted since (see observe), gone with it
     }
     IntegrationHealth before = e.health;
     if (outcome.success() && e.pending == null && !before.failing() && !before.disabled()

@@ -202,6 +202,12 @@ class IntegrationHealthTest {
     assertEquals(List.of(integration.id()), removed);
     assertEquals(Optional.empty(), tracker.health(integration.id()));
     assertTrue(tracker.health(other.id()).isPresent(), "another tenant's integration is not touched");
+
+    // an attempt that was in flight when it was deleted ends: its gauges do not come back
+    tracker.attempted(TENANT, integration.id(), AttemptOutcome.status(503), T0.plusSeconds(1));
+    assertFalse(gauges.containsKey(integration.id()));
+    assertEquals(Optional.empty(), tracker.health(integration.id()));
+    assertEquals(List.of(), tracker.takeChanges());
   }
 
   @Test
