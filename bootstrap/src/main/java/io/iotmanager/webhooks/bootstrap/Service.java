@@ -176,7 +176,7 @@ final class Service {
             new RedeliverEventService(events, integrations, deliveryVerticle)),
         new IntakeRoutes(
             new RecordDeviceEventsService(integrations, events, deliveryVerticle, clock, ids, instanceId, held,
-                new IntakeAdmission(config.intake(), Delivery.scheduler(vertx), System::nanoTime)),
+                new IntakeAdmission(config.intake(), scheduler, System::nanoTime)),
             new DeleteTenantService(integrations, events, deliveryVerticle),
             new CheckHealthService(store.health()),
             metrics),
