@@ -13,11 +13,11 @@ import io.vertx.core.Future;
  */
 public final class DeleteIntegrationService implements DeleteIntegrationUseCase {
   private final IntegrationRepository integrations;
-  private final DeliveryQueue engine;
+  private final DeliveryQueue queue;
 
-  public DeleteIntegrationService(IntegrationRepository integrations, DeliveryQueue engine) {
+  public DeleteIntegrationService(IntegrationRepository integrations, DeliveryQueue queue) {
     this.integrations = integrations;
-    this.engine = engine;
+    this.queue = queue;
   }
 
   @Override
@@ -27,7 +27,7 @@ public final class DeleteIntegrationService implements DeleteIntegrationUseCase 
           if (!deleted) {
             return Future.failedFuture(new ApplicationException.NotFound(GetIntegrationService.NOT_FOUND));
           }
-          engine.integrationsChanged(command.tenantId());
+          queue.integrationsChanged(command.tenantId());
           return Future.<Void>succeededFuture();
         });
   }

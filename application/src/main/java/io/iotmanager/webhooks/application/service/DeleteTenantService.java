@@ -14,18 +14,18 @@ import io.vertx.core.Future;
 public final class DeleteTenantService implements DeleteTenantUseCase {
   private final IntegrationRepository integrations;
   private final EventRepository events;
-  private final DeliveryQueue engine;
+  private final DeliveryQueue queue;
 
-  public DeleteTenantService(IntegrationRepository integrations, EventRepository events, DeliveryQueue engine) {
+  public DeleteTenantService(IntegrationRepository integrations, EventRepository events, DeliveryQueue queue) {
     this.integrations = integrations;
     this.events = events;
-    this.engine = engine;
+    this.queue = queue;
   }
 
   @Override
   public Future<Void> deleteTenant(DeleteTenantCommand command) {
     return integrations.deleteTenant(command.tenantId())
-        .onSuccess(v -> engine.integrationsChanged(command.tenantId()))
+        .onSuccess(v -> queue.integrationsChanged(command.tenantId()))
         .compose(v -> events.deleteTenant(command.tenantId()));
   }
 }

@@ -160,11 +160,15 @@ class IntegrationHealthTest {
     assertTrue(integrations.healthWrites().size() <= events.outcomeWrites().size());
   }
 
+  private static Integration otherWebhook(String tenant) {
+    return new Integration(UUID.randomUUID(), tenant, Provider.WEBHOOK,
+        Credentials.http(new HttpCredentials(URI.create("https://other.example.com/hook"), Optional.empty())), "");
+  }
+
   @Test
   void aDeletedIntegrationIsForgottenOnceItsHealthIsWrittenAndItsGaugesEnd() {
     start("1m", DisablePolicy.NEVER);
-    Integration other = new Integration(UUID.randomUUID(), TENANT, Provider.WEBHOOK,
-        Credentials.http(new HttpCredentials(URI.create("https://other.example.com/hook"), Optional.empty())), "");
+    Integration other = otherWebhook(TENANT);
     integrations.put(other);
     sender.answer(HOST, FakeWebhookSender.status(500));
     sender.answer("other.example.com", FakeWebhookSender.status(200));
@@ -187,8 +191,7 @@ class IntegrationHealthTest {
   @Test
   void aDeletedIntegrationWithAChangeNotYetWrittenIsForgottenOnlyOnceTheWriterTookIt() {
     HealthTracker tracker = new HealthTracker(DisablePolicy.NEVER, metrics);
-    Integration other = new Integration(UUID.randomUUID(), "tenant-2", Provider.WEBHOOK,
-        Credentials.http(new HttpCredentials(URI.create("https://other.example.com/hook"), Optional.empty())), "");
+    Integration other = otherWebhook("tenant-2");
     tracker.observe(TENANT, List.of(new MonitoredIntegration(integration, IntegrationHealth.NONE)));
     tracker.observe("tenant-2", List.of(new MonitoredIntegration(other, IntegrationHealth.NONE)));
     tracker.attempted(TENANT, integration.id(), AttemptOutcome.status(500), T0);
