@@ -108,6 +108,11 @@ final class ConfigKeys {
           + "the real one, on a temporary embedded store of its own; nothing leaves the host) may be driven through "
           + "its API, and then at most as long again for the JIT compilers to settle, so that the first events "
           + "are handled by compiled code; `0s` turns it off; " + DURATION);
+  static final ConfigKey<JitMode> WEBHOOKS_JIT = ConfigKey.of("webhooks_jit", "auto", JitMode::parse,
+      "which JIT compilers compile the service: `quick`: the JVM's quick compiler (C1) alone, so that no "
+          + "optimizing compile takes the CPU the first events after start-up need; `tiered`: the JVM's default "
+          + "(C1, then the optimizing C2 for what stays hot: more throughput after minutes of load); `auto`: "
+          + "`quick` when the JVM sees at most 2 processors, else `tiered` (see [Operations](#operations))");
 
   // ---- integration health (see [Integration health](#integration-health))
 
@@ -160,6 +165,7 @@ final class ConfigKeys {
       WEBHOOKS_EMBEDDED_POLL_INTERVAL,
       WEBHOOKS_STOP_TIMEOUT,
       WEBHOOKS_WARM_UP,
+      WEBHOOKS_JIT,
       WEBHOOKS_DISABLE_AFTER,
       WEBHOOKS_DISABLE_ON_GONE,
       WEBHOOKS_RECOVERY_RATE,

@@ -235,7 +235,8 @@ public final class ConfigLoader {
         v.get(ConfigKeys.WEBHOOKS_POLL_INTERVAL),
         v.get(ConfigKeys.WEBHOOKS_EMBEDDED_POLL_INTERVAL),
         v.get(ConfigKeys.WEBHOOKS_STOP_TIMEOUT),
-        v.get(ConfigKeys.WEBHOOKS_WARM_UP));
+        v.get(ConfigKeys.WEBHOOKS_WARM_UP),
+        v.get(ConfigKeys.WEBHOOKS_JIT));
     return new ServiceConfig(
         listen.host(),
         listen.port(),

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The delivery engine's tuning, from the {@code webhooks_max_*}, {@code webhooks_outcome_*},
  * {@code webhooks_retry_horizon}, {@code webhooks_*poll_interval}, {@code webhooks_stop_timeout} and
- * {@code webhooks_warm_up} keys
+ * {@code webhooks_warm_up} and {@code webhooks_jit} keys
  * (defaults in {@link ConfigKeys}; docs/BENCHMARKS.md shows how they were chosen).
  *
  * @param maxConcurrent attempts in flight at once, in all
@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param embeddedPollInterval the same on the embedded store
  * @param stopTimeout how long attempts in flight may take to end at shutdown
  * @param warmUp how long the start-up warm-up may take ({@code webhooks_warm_up}); zero: none
+ * @param jit which JIT compilers compile the service's code ({@code webhooks_jit})
  */
 public record EngineTuning(int maxConcurrent, int maxPerHost, int maxHeldRetries, int maxBacklog,
     int outcomeBatch, Duration outcomeFlushDelay, Duration retryHorizon, Duration pollInterval,
-    Duration embeddedPollInterval, Duration stopTimeout, Duration warmUp) {
+    Duration embeddedPollInterval, Duration stopTimeout, Duration warmUp,
+    JitMode jit) {
 
   public EngineTuning {
     Objects.requireNonNull(outcomeFlushDelay, "outcomeFlushDelay");
@@ -32,6 +34,7 @@ public record EngineTuning(int maxConcurrent, int maxPerHost, int maxHeldRetries
     Objects.requireNonNull(embeddedPollInterval, "embeddedPollInterval");
     Objects.requireNonNull(stopTimeout, "stopTimeout");
     Objects.requireNonNull(warmUp, "warmUp");
+    Objects.requireNonNull(jit, "jit");
   }
 
   /** The poll interval for the store in use. */

@@ -46,6 +46,8 @@ public final class Main {
   }
 
   private static void serve(ServiceConfig config) {
+    // first, so that the warm-up and everything after it is compiled the configured way
+    config.engine().jit().apply();
     Vertx vertx = Vertx.vertx();
     Service service;
     try {

@@ -564,6 +564,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(1), e.pollInterval(false));
     assertEquals(Duration.ofSeconds(5), e.pollInterval(true));
     assertEquals(Duration.ofSeconds(15), e.stopTimeout());
+    assertEquals(JitMode.AUTO, e.jit());
   }
 
   @Test
@@ -579,10 +580,11 @@ class ConfigLoaderTest {
         "webhooks_poll_interval: 250ms",
         "webhooks_embedded_poll_interval: 2s",
         "webhooks_stop_timeout: 1m",
+        "webhooks_jit: Tiered",
         ""));
     EngineTuning e = ConfigLoader.load(Optional.of(file), Map.of("IOT_MANAGER_WEBHOOKS_MAX_PER_HOST", "6")).engine();
     assertEquals(new EngineTuning(64, 6, 0, 100, 50, Duration.ZERO, Duration.ofHours(1), Duration.ofMillis(250),
-        Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(10)), e);
+        Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(10), JitMode.TIERED), e);
   }
 
   @ParameterizedTest
@@ -596,7 +598,8 @@ class ConfigLoaderTest {
     "IOT_MANAGER_WEBHOOKS_RETRY_HORIZON,'1m,2m',webhooks_retry_horizon",
     "IOT_MANAGER_WEBHOOKS_POLL_INTERVAL,0s,webhooks_poll_interval",
     "IOT_MANAGER_WEBHOOKS_EMBEDDED_POLL_INTERVAL,'',webhooks_embedded_poll_interval",
-    "IOT_MANAGER_WEBHOOKS_STOP_TIMEOUT,-1s,webhooks_stop_timeout"
+    "IOT_MANAGER_WEBHOOKS_STOP_TIMEOUT,-1s,webhooks_stop_timeout",
+    "IOT_MANAGER_WEBHOOKS_JIT,c2,webhooks_jit"
   })
   void invalidEngineTuningNamesItsKey(String variable, String value, String key) {
     InvalidConfigException e = invalidEnv(variable, value);

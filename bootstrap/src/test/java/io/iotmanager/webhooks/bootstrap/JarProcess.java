@@ -80,7 +80,13 @@ final class JarProcess implements AutoCloseable {
   static final String WARM_UP = "IOT_MANAGER_WEBHOOKS_WARM_UP";
 
   static JarProcess launch(Map<String, String> env, List<String> args, Path workDir, int port) throws IOException {
-    List<String> command = command(args);
+    return launch(env, args, workDir, port, jvmOptions());
+  }
+
+  /** {@link #launch(Map, List, Path, int)} with these JVM options instead of {@link #jvmOptions()}. */
+  static JarProcess launch(Map<String, String> env, List<String> args, Path workDir, int port,
+      List<String> jvmOptions) throws IOException {
+    List<String> command = command(args, jvmOptions);
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("IOT_MANAGER_"));
     // no start-up warm-up (seconds per start) unless a test asks for it: ColdStartIT is about it
@@ -96,9 +102,13 @@ final class JarProcess implements AutoCloseable {
    * the test JVM options ({@link #jvmOptions()}).
    */
   static List<String> command(List<String> args) {
+    return command(args, jvmOptions());
+  }
+
+  private static List<String> command(List<String> args, List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions());
+    command.addAll(jvmOptions);
     classArchive().ifPresent(archive -> command.addAll(List.of("-XX:SharedArchiveFile=" + archive,
         // an archive the JVM cannot use (another jar) is skipped; say nothing about it in the output tests read
         "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
@@ -217,6 +227,10 @@ final class JarProcess implements AutoCloseable {
       }
       throw new IllegalStateException("service not alive after " + timeout + ":\n" + log, e);
     }
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {
