@@ -29,7 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>cold start: right after the service reported ready (and before anything else but creating the
  *       integration), {@code coldstart-events} single provision calls at {@code rate}/s: intake latency and
  *       time to first attempt of the first events a fresh service handles. The load generator's own client
- *       and receiver are warmed first, against the receiver alone, so that their start-up is not counted;</li>
+ *       and receiver are warmed first, against the receiver alone, so that their start-up is not counted.
+ *       With {@code coldstart-only true} the run ends there and deletes its integration (run.sh runs it
+ *       in a JVM of its own on C1 alone, then the rest with {@code coldstart-events 0});</li>
  *   <li>an unmeasured warm-up ({@code warmup-events} in bulk, then 2 s of single provisions);</li>
  *   <li>bulk: {@code events} device-status-changed events in bulk intake calls of 100 from {@code callers}
  *       concurrent callers, as fast as the service answers; events delivered per second from the first
@@ -94,7 +96,7 @@ final class EndToEnd {
         new PoolOptions().setHttp1MaxSize(2));
 
     warmLoadGenerator(receiverPort);
-    createIntegration("http://127.0.0.1:" + receiverPort + "/hook");
+    String integration = createIntegration("http://127.0.0.1:" + receiverPort + "/hook");
     // ---- cold start: the first events the fresh service handles
     if (coldEvents > 0) {
       // CPU the service spends on them: unlike their latency, hardly changed by what else runs on the machine
@@ -105,6 +107,11 @@ final class EndToEnd {
       Bench.result("coldstart_cpu_service_ms_per_event", 1000 * (cpu1 - cpu0) / coldEvents);
     }
     if (coldOnly) {
+      // its receiver goes away with this process: the integration too, so that a later run has its own only
+      int deleted = answer(HttpMethod.DELETE, integration, null, userToken()).status();
+      if (deleted != 204) {
+        throw new IllegalStateException("deleting the integration " + integration + " answered " + deleted);
+      }
       return;
     }
     Thread sampler = new Thread(this::sampleHeap, "heap-sampler");
@@ -482,13 +489,15 @@ final class EndToEnd {
         + "\\n-----END PUBLIC KEY-----\\n\",\"status\":\"pending\"}],\"created_ts\":\"2024-01-01T00:00:00Z\"}";
   }
 
-  private void createIntegration(String url) {
+  /** Creates the benchmark's integration; returns its path (the answer's Location). */
+  private String createIntegration(String url) {
     String body = "{\"provider\":\"webhook\",\"credentials\":{\"type\":\"http\",\"http\":{\"url\":\"" + url
         + "\",\"secret\":\"deadbeef\"}},\"description\":\"benchmark receiver\"}";
-    int code = Bench.await(call(HttpMethod.POST, MANAGEMENT + "/integrations", Buffer.buffer(body), userToken()), 30);
-    if (code != 201) {
-      throw new IllegalStateException("creating the integration answered " + code);
+    Answer created = answer(HttpMethod.POST, MANAGEMENT + "/integrations", Buffer.buffer(body), userToken());
+    if (created.status() != 201 || created.location() == null) {
+      throw new IllegalStateException("creating the integration answered " + created.status());
     }
+    return created.location();
   }
 
   static String userToken() {
@@ -502,6 +511,20 @@ final class EndToEnd {
   private Future<Integer> call(HttpMethod method, String uri, Buffer body, String token) {
     return call(intake, method, uri, body, token);
   }
+
+  /** One request; completes with its status and Location header once the response body is in. */
+  private Answer answer(HttpMethod method, String uri, Buffer body, String token) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHost(host).setPort(port)
+        .setTimeout(60_000).putHeader("Content-Type", "application/json");
+    if (token != null) {
+      options.putHeader("Authorization", "Bearer " + token);
+    }
+    return Bench.await(intake.request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers().get("Location")))), 30);
+  }
+
+  private record Answer(int status, String location) {}
 
   private Future<Integer> call(HttpClient client, HttpMethod method, String uri, Buffer body, String token) {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHost(host).setPort(port)
