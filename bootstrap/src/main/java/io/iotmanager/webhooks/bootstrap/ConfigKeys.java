@@ -108,11 +108,10 @@ final class ConfigKeys {
           + "the real one, on a temporary embedded store of its own; nothing leaves the host) may be driven through "
           + "its API, and then at most as long again for the JIT compilers to settle, so that the first events "
           + "are handled by compiled code; `0s` turns it off; " + DURATION);
-  static final ConfigKey<JitMode> WEBHOOKS_JIT = ConfigKey.of("webhooks_jit", "auto", JitMode::parse,
-      "which JIT compilers compile the service: `quick`: the JVM's quick compiler (C1) alone, so that no "
-          + "optimizing compile takes the CPU the first events after start-up need; `tiered`: the JVM's default "
-          + "(C1, then the optimizing C2 for what stays hot: more throughput after minutes of load); `auto`: "
-          + "`quick` when the JVM sees at most 2 processors, else `tiered` (see [Operations](#operations))");
+  static final ConfigKey<JitMode> WEBHOOKS_JIT = ConfigKey.of("webhooks_jit", "tiered", JitMode::parse,
+      "which JIT compilers compile the service: `tiered`: the JVM's default (C1, then the optimizing C2 for "
+          + "what stays hot); `quick`: C1 alone, so that no optimizing compile takes the CPU the first events "
+          + "after start-up need, at some sustained throughput (see [Operations](#operations))");
 
   // ---- integration health (see [Integration health](#integration-health))
 

@@ -15,33 +15,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Which JIT compilers compile the service's code ({@code webhooks_jit}).
  *
+ * <p>{@link #TIERED}, the default: the JVM's own policy (C1, then C2 for what stays hot).
+ *
  * <p>{@link #QUICK}: HotSpot's quick compiler (C1) alone. The optimizing compiler (C2) is kept off by a
  * compiler directive added at start-up through the JVM's diagnostic-command MBean (what
  * {@code jcmd <pid> Compiler.directives_add} does), so {@code java -jar} needs no option: a method that
- * becomes hot enough for C2 is compiled by C1 without profiling instead. Why: on 2 cores C2 kept one
+ * becomes hot enough for C2 is compiled by C1 without profiling instead. What for: on 2 cores C2 kept one
  * core busy through the whole warm-up and for seconds after the port opened, compiling what the first
  * real requests made hot, on the core those requests needed. Measured from a separate (Python) client,
- * the first 100 provisions after ready reached their first attempt 77-207 ms after the intake call
- * (p99) with C2, 16-24 ms without. The price is peak throughput: end to end 13% fewer events/s in the
- * benchmark's 100,000-event bulk runs (medians of 5 alternating runs, docs/BENCHMARKS.md).
- *
- * <p>{@link #TIERED}: the JVM's own policy (C1, then C2 for what stays hot): the best code after minutes
- * of load, for hosts whose spare cores absorb the compiler.
- *
- * <p>{@link #AUTO}, the default: {@link #QUICK} on a JVM that sees at most 2 processors, else
- * {@link #TIERED}.
+ * the first 100 provisions after ready reached their first attempt 42-292 ms after the intake call
+ * (p99) with C2, 16-24 ms without. The price is sustained throughput: 13% fewer events/s end to end in
+ * the benchmark's 100,000-event bulk runs (medians of 5 alternating runs; docs/BENCHMARKS.md).
  *
  * <p>Applied once, before anything else runs; it holds for the life of the process (HotSpot marks a
  * method it refused to C2 as not C2-compilable). On a JVM without that MBean operation (not HotSpot) it
  * changes nothing and says so.
  */
 enum JitMode {
-  AUTO("auto"),
   QUICK("quick"),
   TIERED("tiered");
-
-  /** {@link #AUTO} is {@link #QUICK} on a JVM that sees at most this many processors, else {@link #TIERED}. */
-  static final int AUTO_QUICK_MAX_PROCESSORS = 2;
 
   private static final Logger LOG = LoggerFactory.getLogger(JitMode.class);
   /** The directive: every method ({@code *.*}) excluded from C2. */
@@ -54,7 +46,7 @@ enum JitMode {
     this.text = text;
   }
 
-  /** The configured text: {@code auto}, {@code quick} or {@code tiered}. */
+  /** The configured text: {@code quick} or {@code tiered}. */
   static JitMode parse(String text) {
     String v = text.trim().toLowerCase(Locale.ROOT);
     for (JitMode mode : values()) {
@@ -63,7 +55,7 @@ enum JitMode {
       }
     }
     throw new IllegalArgumentException(ConfigKeys.quote(text.trim())
-        + " is not a JIT mode (expected auto, quick or tiered)");
+        + " is not a JIT mode (expected quick or tiered)");
   }
 
   @Override
@@ -76,14 +68,11 @@ enum JitMode {
    * would not keep C2 off). Never throws: such a JVM runs tiered, which only costs start-up latency.
    */
   void apply() {
-    int processors = Runtime.getRuntime().availableProcessors();
-    JitMode mode = resolve(processors);
-    String auto = this == AUTO ? " (auto, " + processors + " processor" + (processors == 1 ? "" : "s") + ")" : "";
-    Optional<String> failure = mode == QUICK ? keepOptimizingCompilerOff() : Optional.empty();
+    Optional<String> failure = this == QUICK ? keepOptimizingCompilerOff() : Optional.empty();
     if (failure.isPresent()) {
-      LOG.warn("JIT compilers: tiered: C1, then C2{}: this JVM would not keep C2 off ({})", auto, failure.get());
+      LOG.warn("JIT compilers: tiered: C1, then C2: this JVM would not keep C2 off ({})", failure.get());
     } else {
-      LOG.info("JIT compilers: {}{}", mode == QUICK ? "quick: C1 only" : "tiered: C1, then C2", auto);
+      LOG.info("JIT compilers: {}", this == QUICK ? "quick: C1 only" : "tiered: C1, then C2");
     }
   }
 
@@ -107,14 +96,6 @@ enum JitMode {
         }
       }
     }
-  }
-
-  /** The mode {@link #AUTO} stands for on a JVM that sees {@code processors} processors; other modes themselves. */
-  JitMode resolve(int processors) {
-    if (this != AUTO) {
-      return this;
-    }
-    return processors <= AUTO_QUICK_MAX_PROCESSORS ? QUICK : TIERED;
   }
 
   /** Runs one of HotSpot's diagnostic commands ({@code jcmd}'s, by its MBean operation name). */

@@ -564,7 +564,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(1), e.pollInterval(false));
     assertEquals(Duration.ofSeconds(5), e.pollInterval(true));
     assertEquals(Duration.ofSeconds(15), e.stopTimeout());
-    assertEquals(JitMode.AUTO, e.jit());
+    assertEquals(JitMode.TIERED, e.jit());
   }
 
   @Test
@@ -580,11 +580,11 @@ class ConfigLoaderTest {
         "webhooks_poll_interval: 250ms",
         "webhooks_embedded_poll_interval: 2s",
         "webhooks_stop_timeout: 1m",
-        "webhooks_jit: Tiered",
+        "webhooks_jit: Quick",
         ""));
     EngineTuning e = ConfigLoader.load(Optional.of(file), Map.of("IOT_MANAGER_WEBHOOKS_MAX_PER_HOST", "6")).engine();
     assertEquals(new EngineTuning(64, 6, 0, 100, 50, Duration.ZERO, Duration.ofHours(1), Duration.ofMillis(250),
-        Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(10), JitMode.TIERED), e);
+        Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(10), JitMode.QUICK), e);
   }
 
   @ParameterizedTest

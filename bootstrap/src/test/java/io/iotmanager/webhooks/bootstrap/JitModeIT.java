@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * compiled code is read from the process itself ({@code jcmd <pid> Compiler.codelist}: compile id, tier,
  * state, method) while events flow through it to a receiver: with {@code quick}, the methods
  * of the service and of the libraries on its hot path are compiled at tier 1 (C1) and never at tier 4
- * (C2); with {@code tiered}, C2 takes some of them.
+ * (C2); with the default, {@code tiered}, C2 takes some of them.
  */
 class JitModeIT {
   /** A line of {@code Compiler.codelist}: {@code <id> <tier> <state> <class>.<method>(<signature>) ...}. */
@@ -59,8 +59,8 @@ class JitModeIT {
 
   @Test
   @Timeout(300)
-  void tieredLetsC2TakeTheHotPath() throws Exception {
-    try (Receiver receiver = Receiver.start(); JarProcess jar = start(Map.of("IOT_MANAGER_WEBHOOKS_JIT", "tiered"))) {
+  void tieredByDefaultLetsC2TakeTheHotPath() throws Exception {
+    try (Receiver receiver = Receiver.start(); JarProcess jar = start(Map.of())) {
       assertTrue(jar.output().contains("JIT compilers: tiered: C1, then C2"), jar.output());
       String tenant = "jit-tiered";
       JarApi.createWebhook(jar, tenant, receiver.url("/hook"));

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code webhooks_jit}'s values and what {@code auto} stands for; JitModeIT checks their effect on a jar. */
+/** {@code webhooks_jit}'s values; JitModeIT checks their effect on a running jar. */
 class JitModeTest {
 
   @Test
-  void parsesTheThreeModesInAnyCase() {
-    assertEquals(JitMode.AUTO, JitMode.parse("auto"));
+  void parsesTheTwoModesInAnyCase() {
     assertEquals(JitMode.QUICK, JitMode.parse(" Quick "));
     assertEquals(JitMode.TIERED, JitMode.parse("TIERED"));
     assertEquals("quick", JitMode.QUICK.toString());
@@ -21,17 +20,7 @@ class JitModeTest {
   @Test
   void anythingElseIsRejectedWithTheChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JitMode.parse("c2"));
-    assertEquals("\"c2\" is not a JIT mode (expected auto, quick or tiered)", e.getMessage());
-  }
-
-  @Test
-  void autoIsQuickOnAtMostTwoProcessorsAndTieredAbove() {
-    assertEquals(JitMode.QUICK, JitMode.AUTO.resolve(1));
-    assertEquals(JitMode.QUICK, JitMode.AUTO.resolve(2));
-    assertEquals(JitMode.TIERED, JitMode.AUTO.resolve(3));
-    assertEquals(JitMode.TIERED, JitMode.AUTO.resolve(64));
-    assertEquals(JitMode.QUICK, JitMode.QUICK.resolve(64));
-    assertEquals(JitMode.TIERED, JitMode.TIERED.resolve(1));
+    assertEquals("\"c2\" is not a JIT mode (expected quick or tiered)", e.getMessage());
   }
 
   @Test
