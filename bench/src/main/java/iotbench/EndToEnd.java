@@ -509,33 +509,27 @@ final class EndToEnd {
 
   /** One request; completes with the status code once the response body is in. */
   private Future<Integer> call(HttpMethod method, String uri, Buffer body, String token) {
-    return call(intake, method, uri, body, token);
+    return exchange(method, uri, body, token).map(Answer::status);
   }
 
-  /** One request; completes with its status and Location header once the response body is in. */
+  /** One request, waited for (30 s at most): its status and Location header. */
   private Answer answer(HttpMethod method, String uri, Buffer body, String token) {
+    return Bench.await(exchange(method, uri, body, token), 30);
+  }
+
+  /** One request on the intake client; completes with its status and Location once the body is in. */
+  private Future<Answer> exchange(HttpMethod method, String uri, Buffer body, String token) {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHost(host).setPort(port)
         .setTimeout(60_000).putHeader("Content-Type", "application/json");
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
-    return Bench.await(intake.request(options)
+    return intake.request(options)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers().get("Location")))), 30);
+        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers().get("Location"))));
   }
 
   private record Answer(int status, String location) {}
-
-  private Future<Integer> call(HttpClient client, HttpMethod method, String uri, Buffer body, String token) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHost(host).setPort(port)
-        .setTimeout(60_000).putHeader("Content-Type", "application/json");
-    if (token != null) {
-      options.putHeader("Authorization", "Bearer " + token);
-    }
-    return client.request(options)
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()));
-  }
 
   private ServiceMetrics scrape() {
     String text = Bench.await(control.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/metrics")
